@@ -1,0 +1,29 @@
+export { InputError, InternalError, isInputError, type InputErrorDetails } from './errors.js';
+export { pythonSum, plainSum, type PythonSummation } from './summation/pythonSum.js';
+export { numpyPairwiseSum } from './summation/numpyPairwiseSum.js';
+export { prfScoresOf, precisionOf, recallOf, fscoreOf, type PrfCounts, type PrfScores } from './textcat/prfScore.js';
+export { RocAucAccumulator } from './textcat/rocAucAccumulator.js';
+export { validateTextcatOptions, effectiveThreshold, type TextcatOptions } from './textcat/textcatOptions.js';
+export { initTextcatState, mergeTextcatState, type TextcatState } from './textcat/textcatState.js';
+export { updateTextcat, labelIndexOf, type CatsEntries } from './textcat/updateTextcat.js';
+export { scoreTextcat, type TextcatScores } from './textcat/scoreTextcat.js';
+export { encodeTextcatState, decodeTextcatState } from './textcat/textcatCodec.js';
+export {
+  initMetricStates,
+  mergeMetricStates,
+  finalizeMetricStates,
+  encodeMetricStates,
+  decodeMetricStates,
+  type MetricStates,
+  type ScoreRecord,
+} from './metricStates.js';
+export { encodeScorerOptions, decodeScorerOptions, scorerDigest, sha256Hex, type ScorerOptions } from './scorerOptions.js';
+export { OrderedMerge } from './orderedMerge.js';
+export { partialDigest } from './partial/partialDigest.js';
+export { PartialStore, type RunRecord, type StoreOutcome } from './service/partialStore.js';
+export { finalizeRun } from './service/finalizeRun.js';
+export { createScorerService } from './service/scorerService.js';
+export { startScorerServer, type RunningScorerServer, type ScorerServerOptions } from './service/startScorerServer.js';
+export { toServiceError, inputErrorFromServiceError } from './service/grpcStatus.js';
+export { formatShardList } from './service/shardRanges.js';
+export * from './corpus/index.js';

@@ -1,0 +1,208 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { PartialScore, RunDigests, ScorerConfig, ShardStats } from '@evalshard/proto';
+import { InputError } from '../errors.js';
+import { partialDigest } from '../partial/partialDigest.js';
+
+export interface RunRecord {
+  runId: string;
+  shardCount: number;
+  digests: RunDigests;
+  scorer: ScorerConfig;
+}
+
+export type StoreOutcome =
+  | { outcome: 'stored'; digest: string }
+  | { outcome: 'duplicate'; digest: string }
+  | { outcome: 'conflict'; digest: string; storedDigest: string };
+
+export interface StoredShardRow {
+  shardIndex: number;
+  digest: string;
+  docs: number;
+}
+
+export interface ConflictRow {
+  shardIndex: number;
+  storedDigest: string;
+  rejectedDigest: string;
+}
+
+/**
+ * Partials keyed by (run, shard) in SQLite. The primary key makes a second
+ * submission of a shard a no-op, so activities may run more than once while
+ * each shard counts once.
+ */
+export class PartialStore {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // A partial acknowledged as stored must survive a crash of this host.
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS runs (
+        run_id TEXT PRIMARY KEY,
+        shard_count INTEGER NOT NULL,
+        digests BLOB NOT NULL,
+        scorer BLOB NOT NULL,
+        opened_at TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS partials (
+        run_id TEXT NOT NULL,
+        shard_index INTEGER NOT NULL,
+        digest TEXT NOT NULL,
+        docs INTEGER NOT NULL,
+        partial BLOB NOT NULL,
+        stats BLOB,
+        stored_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, shard_index)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS conflicts (
+        run_id TEXT NOT NULL,
+        shard_index INTEGER NOT NULL,
+        stored_digest TEXT NOT NULL,
+        rejected_digest TEXT NOT NULL,
+        partial BLOB NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, shard_index, rejected_digest)
+      ) WITHOUT ROWID;
+    `);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Registers a run; returns whether it existed. A different plan for a known run is refused. */
+  openRun(run: RunRecord): boolean {
+    const existing = this.getRun(run.runId);
+    if (existing === undefined) {
+      this.db
+        .prepare('INSERT INTO runs (run_id, shard_count, digests, scorer, opened_at) VALUES (?, ?, ?, ?, ?)')
+        .run(
+          run.runId,
+          run.shardCount,
+          Buffer.from(RunDigests.encode(run.digests).finish()),
+          Buffer.from(ScorerConfig.encode(run.scorer).finish()),
+          new Date().toISOString(),
+        );
+      return false;
+    }
+    const differences = planDifferences(existing, run);
+    if (differences.length > 0) {
+      throw new InputError(
+        `run ${run.runId} was opened before with a different plan (${differences.join('; ')}); ` +
+          'use a new run id, or the same spec, model and corpus to resume it',
+        { code: 'RUN_PLAN_CHANGED' },
+      );
+    }
+    return true;
+  }
+
+  getRun(runId: string): RunRecord | undefined {
+    const row = this.db.prepare('SELECT shard_count, digests, scorer FROM runs WHERE run_id = ?').get(runId) as
+      | { shard_count: number; digests: Buffer; scorer: Buffer }
+      | undefined;
+    if (row === undefined) return undefined;
+    return {
+      runId,
+      shardCount: row.shard_count,
+      digests: RunDigests.decode(row.digests),
+      scorer: ScorerConfig.decode(row.scorer),
+    };
+  }
+
+  submit(partial: PartialScore, stats: ShardStats | undefined): StoreOutcome {
+    const digest = partialDigest(partial);
+    const insert = this.db.transaction((): StoreOutcome => {
+      const stored = this.db
+        .prepare('SELECT digest FROM partials WHERE run_id = ? AND shard_index = ?')
+        .get(partial.runId, partial.shardIndex) as { digest: string } | undefined;
+      if (stored === undefined) {
+        this.db
+          .prepare(
+            'INSERT INTO partials (run_id, shard_index, digest, docs, partial, stats, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            partial.runId,
+            partial.shardIndex,
+            digest,
+            partial.docs,
+            Buffer.from(PartialScore.encode(partial).finish()),
+            stats === undefined ? null : Buffer.from(ShardStats.encode(stats).finish()),
+            new Date().toISOString(),
+          );
+        return { outcome: 'stored', digest };
+      }
+      if (stored.digest === digest) return { outcome: 'duplicate', digest };
+      this.db
+        .prepare(
+          'INSERT OR IGNORE INTO conflicts (run_id, shard_index, stored_digest, rejected_digest, partial, received_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          partial.runId,
+          partial.shardIndex,
+          stored.digest,
+          digest,
+          Buffer.from(PartialScore.encode(partial).finish()),
+          new Date().toISOString(),
+        );
+      return { outcome: 'conflict', digest, storedDigest: stored.digest };
+    });
+    return insert.immediate();
+  }
+
+  listShards(runId: string, fromShard = 0, toShard = Number.MAX_SAFE_INTEGER): StoredShardRow[] {
+    const rows = this.db
+      .prepare(
+        'SELECT shard_index, digest, docs FROM partials WHERE run_id = ? AND shard_index >= ? AND shard_index < ? ORDER BY shard_index',
+      )
+      .all(runId, fromShard, toShard) as Array<{ shard_index: number; digest: string; docs: number }>;
+    return rows.map((row) => ({ shardIndex: row.shard_index, digest: row.digest, docs: row.docs }));
+  }
+
+  missingShards(runId: string, shardCount: number): number[] {
+    const stored = new Set(this.listShards(runId).map((row) => row.shardIndex));
+    const missing: number[] = [];
+    for (let i = 0; i < shardCount; i++) if (!stored.has(i)) missing.push(i);
+    return missing;
+  }
+
+  /** Stored partials in shard order, decoded one at a time. */
+  *partials(runId: string): Generator<PartialScore> {
+    const rows = this.db
+      .prepare('SELECT partial FROM partials WHERE run_id = ? ORDER BY shard_index')
+      .iterate(runId) as IterableIterator<{ partial: Buffer }>;
+    for (const row of rows) yield PartialScore.decode(row.partial);
+  }
+
+  conflicts(runId: string): ConflictRow[] {
+    const rows = this.db
+      .prepare(
+        'SELECT shard_index, stored_digest, rejected_digest FROM conflicts WHERE run_id = ? ORDER BY shard_index, received_at',
+      )
+      .all(runId) as Array<{ shard_index: number; stored_digest: string; rejected_digest: string }>;
+    return rows.map((row) => ({
+      shardIndex: row.shard_index,
+      storedDigest: row.stored_digest,
+      rejectedDigest: row.rejected_digest,
+    }));
+  }
+}
+
+function planDifferences(existing: RunRecord, requested: RunRecord): string[] {
+  const differences: string[] = [];
+  if (existing.shardCount !== requested.shardCount) {
+    differences.push(`shards ${existing.shardCount} vs ${requested.shardCount}`);
+  }
+  for (const key of ['model', 'corpus', 'scorer'] as const) {
+    if (existing.digests[key] !== requested.digests[key]) {
+      differences.push(`${key} digest ${existing.digests[key].slice(0, 12)} vs ${requested.digests[key].slice(0, 12)}`);
+    }
+  }
+  return differences;
+}

@@ -1,0 +1,91 @@
+import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import { SubmitOutcome, type ScorerServiceServer } from '@evalshard/proto';
+import { InputError } from '../errors.js';
+import { decodeMetricStates } from '../metricStates.js';
+import { decodeScorerOptions, scorerDigest } from '../scorerOptions.js';
+import { finalizeRun } from './finalizeRun.js';
+import { toServiceError } from './grpcStatus.js';
+import type { PartialStore } from './partialStore.js';
+
+const DEFAULT_LISTED_SKIPS = 20;
+
+export interface ScorerServiceEvents {
+  onConflict?: (runId: string, shardIndex: number, storedDigest: string, rejectedDigest: string) => void;
+}
+
+export function createScorerService(store: PartialStore, events: ScorerServiceEvents = {}): ScorerServiceServer {
+  return {
+    openRun: unary((request) => {
+      if (request.runId === '') throw new InputError('run id is empty', { field: 'runId' });
+      if (request.shardCount === 0) throw new InputError('a run needs at least one shard', { field: 'shardCount' });
+      const options = decodeScorerOptions(request.scorer);
+      const digests = request.digests ?? { model: '', corpus: '', scorer: '' };
+      if (digests.scorer !== scorerDigest(options)) {
+        throw new InputError('the scorer digest does not match the scorer config', { code: 'DIGEST_MISMATCH' });
+      }
+      const existed = store.openRun({
+        runId: request.runId,
+        shardCount: request.shardCount,
+        digests,
+        scorer: request.scorer!,
+      });
+      return { existed, storedShards: store.listShards(request.runId).length };
+    }),
+
+    submitPartial: unary((request) => {
+      const partial = request.partial;
+      if (partial === undefined) throw new InputError('the request carries no partial', { field: 'partial' });
+      const run = store.getRun(partial.runId);
+      if (run === undefined) throw new InputError(`unknown run ${partial.runId}`, { code: 'UNKNOWN_RUN' });
+      if (partial.shardIndex >= run.shardCount) {
+        throw new InputError(`shard ${partial.shardIndex} is outside run ${run.runId}'s ${run.shardCount} shards`, {
+          code: 'SHARD_OUT_OF_RANGE',
+        });
+      }
+      for (const key of ['model', 'corpus', 'scorer'] as const) {
+        const got = partial.digests?.[key] ?? '';
+        if (got !== run.digests[key]) {
+          throw new InputError(
+            `shard ${partial.shardIndex} was computed with ${key} ${got.slice(0, 12) || '(none)'}, ` +
+              `run ${run.runId} uses ${run.digests[key].slice(0, 12)}`,
+            { code: 'DIGEST_MISMATCH' },
+          );
+        }
+      }
+      // A partial that cannot be decoded with the run's options must not be stored.
+      decodeMetricStates(partial.states, decodeScorerOptions(run.scorer));
+      const result = store.submit(partial, request.stats);
+      if (result.outcome === 'conflict') {
+        events.onConflict?.(partial.runId, partial.shardIndex, result.storedDigest, result.digest);
+        return { outcome: SubmitOutcome.SUBMIT_OUTCOME_CONFLICT, digest: result.digest, storedDigest: result.storedDigest };
+      }
+      return {
+        outcome: result.outcome === 'stored' ? SubmitOutcome.SUBMIT_OUTCOME_STORED : SubmitOutcome.SUBMIT_OUTCOME_DUPLICATE,
+        digest: result.digest,
+        storedDigest: result.digest,
+      };
+    }),
+
+    listShards: unary((request) => {
+      const run = store.getRun(request.runId);
+      if (run === undefined) throw new InputError(`unknown run ${request.runId}`, { code: 'UNKNOWN_RUN' });
+      const all = request.fromShard === 0 && request.toShard === 0;
+      const shards = all ? store.listShards(request.runId) : store.listShards(request.runId, request.fromShard, request.toShard);
+      return { shardCount: run.shardCount, shards };
+    }),
+
+    finalizeRun: unary((request) =>
+      finalizeRun(store, request.runId, request.maxListedSkips === 0 ? DEFAULT_LISTED_SKIPS : request.maxListedSkips),
+    ),
+  };
+}
+
+function unary<Request, Response>(handler: (request: Request) => Response) {
+  return (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>): void => {
+    try {
+      callback(null, handler(call.request));
+    } catch (error) {
+      callback(toServiceError(error));
+    }
+  };
+}
