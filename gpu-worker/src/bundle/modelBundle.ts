@@ -1,0 +1,191 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { InputError } from '@evalshard/scorer';
+import * as ort from 'onnxruntime-node';
+import { bundleDigest } from './bundleDigest.js';
+import { TextEncoder } from './textEncoder.js';
+
+export type ProblemType = 'single_label_classification' | 'multi_label_classification';
+
+export interface TensorSignature {
+  name: string;
+  elementType: string;
+  dims: string[];
+}
+
+export interface RuntimeOptions {
+  /** onnxruntime execution providers in order of preference, e.g. ['cuda', 'cpu']. */
+  executionProviders: string[];
+  /** Threads inside one operator; 0 lets onnxruntime choose. */
+  intraOpThreads: number;
+}
+
+/** An opened Optimum-layout bundle: model.onnx, config.json, tokenizer.json. */
+export interface ModelBundle {
+  readonly dir: string;
+  readonly digest: string;
+  readonly session: ort.InferenceSession;
+  /** id2label in index order. */
+  readonly labels: string[];
+  readonly problemType: ProblemType;
+  readonly inputs: TensorSignature[];
+  readonly outputs: TensorSignature[];
+  readonly executionProviders: string[];
+  readonly defaultMaxSequenceLength: number;
+  readonly tokenizer: Tokenizer;
+  encoderFor(maxSequenceLength: number): TextEncoder;
+  release(): Promise<void>;
+}
+
+const REQUIRED_FILES = ['model.onnx', 'config.json', 'tokenizer.json'] as const;
+const TEXT_INPUTS = new Set(['input_ids', 'attention_mask', 'token_type_ids']);
+const FALLBACK_MAX_LENGTH = 512;
+
+export async function loadModelBundle(dir: string, runtime: RuntimeOptions): Promise<ModelBundle> {
+  for (const name of REQUIRED_FILES) await requireFile(join(dir, name));
+  const config = await readJson(join(dir, 'config.json'));
+  const labels = labelsOf(config, join(dir, 'config.json'));
+  const tokenizerFile = join(dir, 'tokenizer.json');
+  const tokenizerJson = await readJson(tokenizerFile);
+  const tokenizerConfigPath = join(dir, 'tokenizer_config.json');
+  const tokenizerConfig = (await exists(tokenizerConfigPath)) ? await readJson(tokenizerConfigPath) : {};
+  let tokenizer: Tokenizer;
+  try {
+    tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
+  } catch (error) {
+    throw new InputError(`${tokenizerFile}: cannot build a tokenizer (${(error as Error).message})`, {
+      file: tokenizerFile,
+      code: 'BAD_MODEL',
+      cause: error,
+    });
+  }
+  const modelFile = join(dir, 'model.onnx');
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(modelFile, {
+      executionProviders: runtime.executionProviders,
+      intraOpNumThreads: runtime.intraOpThreads,
+      graphOptimizationLevel: 'all',
+    });
+  } catch (error) {
+    throw new InputError(`${modelFile}: onnxruntime cannot load it (${(error as Error).message})`, {
+      file: modelFile,
+      code: 'BAD_MODEL',
+      cause: error,
+    });
+  }
+  const inputs = session.inputMetadata.map(signatureOf);
+  const outputs = session.outputMetadata.map(signatureOf);
+  checkTextClassifier(modelFile, inputs, outputs, labels.length);
+  const truncation = (tokenizerJson as { truncation?: { max_length?: number } | null }).truncation;
+  const defaultMaxSequenceLength =
+    truncation?.max_length ?? (config.max_position_embeddings as number | undefined) ?? FALLBACK_MAX_LENGTH;
+  const encoders = new Map<number, TextEncoder>();
+  return {
+    dir,
+    digest: await bundleDigest(dir),
+    session,
+    labels,
+    problemType: config.problem_type === 'multi_label_classification' ? 'multi_label_classification' : 'single_label_classification',
+    inputs,
+    outputs,
+    executionProviders: runtime.executionProviders,
+    defaultMaxSequenceLength,
+    tokenizer,
+    encoderFor(maxSequenceLength) {
+      let encoder = encoders.get(maxSequenceLength);
+      if (encoder === undefined) {
+        encoder = new TextEncoder(tokenizer, maxSequenceLength, tokenizerFile);
+        encoders.set(maxSequenceLength, encoder);
+      }
+      return encoder;
+    },
+    release: () => session.release(),
+  };
+}
+
+/** Refuses a model a text classifier cannot feed, before any shard is run. */
+function checkTextClassifier(
+  modelFile: string,
+  inputs: TensorSignature[],
+  outputs: TensorSignature[],
+  labelCount: number,
+): void {
+  const fail = (reason: string): never => {
+    throw new InputError(`${modelFile}: ${reason}`, { file: modelFile, code: 'MODEL_MISMATCH' });
+  };
+  const names = inputs.map((input) => input.name);
+  const unknown = names.filter((name) => !TEXT_INPUTS.has(name));
+  if (!names.includes('input_ids') || unknown.length > 0) {
+    fail(
+      `inputs are [${names.join(', ')}]; a text classifier takes input_ids and optionally attention_mask and token_type_ids`,
+    );
+  }
+  for (const input of inputs) {
+    if (input.elementType !== 'int64' && input.elementType !== 'int32') {
+      fail(`input ${input.name} has element type ${input.elementType}; token inputs must be int64 or int32`);
+    }
+    if (input.dims.length !== 2) fail(`input ${input.name} has ${input.dims.length} dimensions; expected [batch, sequence]`);
+  }
+  const logits = outputs.find((output) => output.name === 'logits') ?? (outputs.length === 1 ? outputs[0] : undefined);
+  if (logits === undefined) fail(`outputs are [${outputs.map((o) => o.name).join(', ')}]; expected logits`);
+  if (logits!.dims.length !== 2) {
+    fail(`output ${logits!.name} has ${logits!.dims.length} dimensions; text classification needs logits [batch, labels]`);
+  }
+  const width = Number(logits!.dims[1]);
+  if (Number.isInteger(width) && width !== labelCount) {
+    fail(`output ${logits!.name} has ${width} columns but config.json's id2label names ${labelCount} labels`);
+  }
+}
+
+function labelsOf(config: Record<string, unknown>, file: string): string[] {
+  const id2label = config.id2label;
+  if (typeof id2label !== 'object' || id2label === null) {
+    throw new InputError(`${file}: id2label is missing`, { file, field: 'id2label', code: 'BAD_MODEL' });
+  }
+  const entries = Object.entries(id2label as Record<string, unknown>);
+  const labels: string[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const label = (id2label as Record<string, unknown>)[String(i)];
+    if (typeof label !== 'string') {
+      throw new InputError(`${file}: id2label must map 0..${entries.length - 1} to label names; ${i} is missing`, {
+        file,
+        field: 'id2label',
+        code: 'BAD_MODEL',
+      });
+    }
+    labels.push(label);
+  }
+  return labels;
+}
+
+function signatureOf(metadata: ort.InferenceSession.ValueMetadata): TensorSignature {
+  if (!metadata.isTensor) return { name: metadata.name, elementType: 'non-tensor', dims: [] };
+  return { name: metadata.name, elementType: metadata.type, dims: metadata.shape.map(String) };
+}
+
+async function requireFile(path: string): Promise<void> {
+  if (!(await exists(path))) {
+    throw new InputError(`${path}: no such file (a model bundle needs model.onnx, config.json and tokenizer.json)`, {
+      file: path,
+      code: 'MISSING_MODEL_FILE',
+    });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function readJson(path: string): Promise<Record<string, unknown>> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new InputError(`${path}: not valid JSON (${(error as Error).message})`, { file: path, code: 'BAD_MODEL', cause: error });
+  }
+}

@@ -1,0 +1,114 @@
+import type { SkippedRecord } from '@evalshard/proto';
+import {
+  InputError,
+  labelIndexOf,
+  parseTextcatRecord,
+  readLineRecords,
+  updateTextcat,
+  type MetricStates,
+  type ScorerOptions,
+} from '@evalshard/scorer';
+import type { ModelBundle } from './bundle/modelBundle.js';
+import { categoryScores } from './inference/categoryScores.js';
+import { runTextBatch } from './inference/runTextBatch.js';
+import { TextBatcher, type TextBatch } from './inference/textBatcher.js';
+
+export interface BatchOptions {
+  maxDocs: number;
+  maxTokens: number;
+  /** 0: the bundle's own limit. */
+  maxSequenceLength: number;
+}
+
+export interface RangeProgress {
+  docs: number;
+  tokens: number;
+  /** Bytes of the range consumed so far. */
+  bytes: number;
+}
+
+export interface EvaluateRangeParams {
+  bundle: ModelBundle;
+  path: string;
+  start: number;
+  end: number;
+  scorer: ScorerOptions;
+  /** Folded into in place: single-pass runs pass one state for every file. */
+  states: MetricStates;
+  batch: BatchOptions;
+  onBadRecord: 'fail' | 'skip';
+  maxListedSkips: number;
+  onProgress?: (progress: RangeProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface RangeTotals {
+  docs: number;
+  tokens: number;
+  skippedCount: number;
+  skipped: SkippedRecord[];
+  batches: number;
+  inferenceMs: number;
+}
+
+/**
+ * Evaluates the records of one byte range: read, parse, tokenize, batch, run
+ * the model, fold each document into the text-classification state. At most
+ * one batch is being filled and one run at a time, whatever the range's size.
+ */
+export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeTotals> {
+  const { bundle, scorer, states } = params;
+  const textcat = scorer.textcat;
+  if (textcat === undefined || states.textcat === undefined) {
+    throw new InputError('this worker evaluates text classification; the scorer config has no textcat family', {
+      field: 'task',
+    });
+  }
+  const textcatState = states.textcat;
+  const labelIndex = labelIndexOf(textcat);
+  const encoder = bundle.encoderFor(params.batch.maxSequenceLength || bundle.defaultMaxSequenceLength);
+  const batcher = new TextBatcher(params.batch);
+  const totals: RangeTotals = { docs: 0, tokens: 0, skippedCount: 0, skipped: [], batches: 0, inferenceMs: 0 };
+  let consumed = 0;
+
+  const run = async (batch: TextBatch): Promise<void> => {
+    params.signal?.throwIfAborted();
+    const started = performance.now();
+    await runTextBatch(bundle, batch, encoder.padId, (row, logits) => {
+      const doc = batch.docs[row]!;
+      updateTextcat(textcatState, textcat, labelIndex, doc.gold, categoryScores(logits, bundle.labels, bundle.problemType));
+    });
+    totals.inferenceMs += performance.now() - started;
+    totals.batches += 1;
+    for (const doc of batch.docs) {
+      totals.docs += 1;
+      totals.tokens += doc.ids.length;
+    }
+    params.onProgress?.({ docs: totals.docs, tokens: totals.tokens, bytes: consumed });
+  };
+
+  for await (const record of readLineRecords(params.path, { start: params.start, end: params.end })) {
+    consumed = Math.min(params.end, record.offset + record.bytes.length + 1) - params.start;
+    let parsed;
+    try {
+      parsed = parseTextcatRecord(record.bytes, params.path, record.offset);
+    } catch (error) {
+      if (params.onBadRecord === 'skip' && error instanceof InputError && error.code === 'BAD_RECORD') {
+        totals.skippedCount += 1;
+        if (totals.skipped.length < params.maxListedSkips) {
+          totals.skipped.push({ file: params.path, byteOffset: record.offset, reason: error.message });
+        }
+        continue;
+      }
+      throw error;
+    }
+    const full = batcher.add({ ids: encoder.encode(parsed.text), gold: parsed.cats });
+    if (full !== undefined) await run(full);
+  }
+  const last = batcher.flush();
+  if (last !== undefined) await run(last);
+  consumed = params.end - params.start;
+  params.onProgress?.({ docs: totals.docs, tokens: totals.tokens, bytes: consumed });
+  totals.inferenceMs = Math.round(totals.inferenceMs);
+  return totals;
+}

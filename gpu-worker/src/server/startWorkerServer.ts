@@ -1,0 +1,34 @@
+import { startGrpcServer, WorkerServiceService, type RunningServer, type TlsFiles } from '@evalshard/proto';
+import { ModelCache } from '../bundle/modelCache.js';
+import type { RuntimeOptions } from '../bundle/modelBundle.js';
+import { createWorkerService } from './workerService.js';
+
+export interface WorkerServerOptions {
+  host: string;
+  port: number;
+  workerId: string;
+  runtime: RuntimeOptions;
+  maxLoadedModels: number;
+  concurrency: number;
+  tls?: TlsFiles;
+}
+
+export async function startWorkerServer(options: WorkerServerOptions): Promise<RunningServer> {
+  const models = new ModelCache(options.runtime, options.maxLoadedModels);
+  const running = await startGrpcServer(
+    (server) =>
+      server.addService(
+        WorkerServiceService,
+        createWorkerService({ workerId: options.workerId, models, concurrency: options.concurrency }),
+      ),
+    { host: options.host, port: options.port },
+    options.tls,
+  );
+  return {
+    ...running,
+    stop: async (graceMs) => {
+      await running.stop(graceMs);
+      await models.close();
+    },
+  };
+}

@@ -1,0 +1,179 @@
+import { hostname } from 'node:os';
+import type { ServerWritableStream, sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import {
+  BadRecordPolicy,
+  type DescribeModelRequest,
+  type DescribeModelResponse,
+  type EvaluateShardEvent,
+  type EvaluateShardRequest,
+  type PartialScore,
+  type WorkerServiceServer,
+} from '@evalshard/proto';
+import {
+  InputError,
+  decodeScorerOptions,
+  encodeMetricStates,
+  initMetricStates,
+  toServiceError,
+} from '@evalshard/scorer';
+import type { ModelCache } from '../bundle/modelCache.js';
+import { evaluateRange } from '../evaluateRange.js';
+
+const PROGRESS_INTERVAL_MS = 250;
+const DEFAULT_BATCH = { maxDocs: 32, maxTokens: 8192, maxSequenceLength: 0 };
+
+export interface WorkerServiceOptions {
+  workerId: string;
+  models: ModelCache;
+  /** Shards evaluated at once; more wait their turn. */
+  concurrency: number;
+}
+
+export function defaultWorkerId(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+export function createWorkerService(options: WorkerServiceOptions): WorkerServiceServer {
+  const slots = new Semaphore(options.concurrency);
+  let activeShards = 0;
+
+  return {
+    evaluateShard: (call: ServerWritableStream<EvaluateShardRequest, EvaluateShardEvent>) => {
+      const abort = new AbortController();
+      call.on('cancelled', () => abort.abort(new Error('the caller cancelled the shard')));
+      void slots
+        .run(async () => {
+          activeShards += 1;
+          try {
+            await evaluateShardCall(call, options, abort.signal);
+          } finally {
+            activeShards -= 1;
+          }
+        })
+        .catch((error: unknown) => {
+          if (!abort.signal.aborted) call.emit('error', toServiceError(error));
+        });
+    },
+
+    describeModel: (
+      call: ServerUnaryCall<DescribeModelRequest, DescribeModelResponse>,
+      callback: sendUnaryData<DescribeModelResponse>,
+    ) => {
+      options.models
+        .get(call.request.modelPath)
+        .then((bundle) =>
+          callback(null, {
+            digest: bundle.digest,
+            inputs: bundle.inputs,
+            outputs: bundle.outputs,
+            labels: bundle.labels,
+            problemType: bundle.problemType,
+            executionProviders: bundle.executionProviders,
+            workerId: options.workerId,
+            maxSequenceLength: bundle.defaultMaxSequenceLength,
+          }),
+        )
+        .catch((error: unknown) => callback(toServiceError(error)));
+    },
+
+    health: (_call, callback) => {
+      callback(null, { workerId: options.workerId, activeShards, loadedModels: options.models.loadedDirs() });
+    },
+  };
+}
+
+async function evaluateShardCall(
+  call: ServerWritableStream<EvaluateShardRequest, EvaluateShardEvent>,
+  options: WorkerServiceOptions,
+  signal: AbortSignal,
+): Promise<void> {
+  const started = performance.now();
+  const request = call.request;
+  const range = request.range;
+  if (range === undefined || range.path === '') throw new InputError('the request names no byte range', { field: 'range' });
+  const bundle = await options.models.get(request.modelPath);
+  const expectedDigest = request.digests?.model ?? '';
+  if (expectedDigest !== '' && expectedDigest !== bundle.digest) {
+    throw new InputError(
+      `the bundle at ${request.modelPath} on worker ${options.workerId} has digest ${bundle.digest.slice(0, 12)}, ` +
+        `the run was planned with ${expectedDigest.slice(0, 12)}`,
+      { code: 'MODEL_DIGEST_MISMATCH', file: request.modelPath },
+    );
+  }
+  const scorer = decodeScorerOptions(request.scorer);
+  const states = initMetricStates(scorer);
+  let lastProgress = 0;
+  const totals = await evaluateRange({
+    bundle,
+    path: range.path,
+    start: range.start,
+    end: range.end,
+    scorer,
+    states,
+    batch: { ...DEFAULT_BATCH, ...nonZero(request.batch) },
+    onBadRecord: request.onBadRecord === BadRecordPolicy.BAD_RECORD_POLICY_SKIP ? 'skip' : 'fail',
+    maxListedSkips: request.maxListedSkips,
+    signal,
+    onProgress: (progress) => {
+      const now = performance.now();
+      if (now - lastProgress < PROGRESS_INTERVAL_MS) return;
+      lastProgress = now;
+      call.write({ event: { $case: 'progress', value: progress } });
+    },
+  });
+  const partial: PartialScore = {
+    runId: request.runId,
+    shardIndex: request.shardIndex,
+    digests: request.digests,
+    docs: totals.docs,
+    tokens: totals.tokens,
+    bytes: range.end - range.start,
+    skippedCount: totals.skippedCount,
+    skipped: totals.skipped,
+    states: encodeMetricStates(states),
+  };
+  call.write({
+    event: {
+      $case: 'result',
+      value: {
+        partial,
+        stats: {
+          workerId: options.workerId,
+          wallMs: Math.round(performance.now() - started),
+          inferenceMs: totals.inferenceMs,
+          batches: totals.batches,
+        },
+      },
+    },
+  });
+  call.end();
+}
+
+function nonZero<T extends object>(value: T | undefined): Partial<T> {
+  const result: Partial<T> = {};
+  for (const [key, entry] of Object.entries(value ?? {})) {
+    if (entry !== 0) (result as Record<string, unknown>)[key] = entry;
+  }
+  return result;
+}
+
+class Semaphore {
+  private available: number;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(capacity: number) {
+    this.available = Math.max(1, capacity);
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.available > 0) this.available -= 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next !== undefined) next();
+      else this.available += 1;
+    }
+  }
+}
