@@ -8,3 +8,6 @@ export { categoryScores } from './inference/categoryScores.js';
 export { evaluateRange, type EvaluateRangeParams, type RangeTotals, type RangeProgress, type BatchOptions } from './evaluateRange.js';
 export { createWorkerService, defaultWorkerId } from './server/workerService.js';
 export { startWorkerServer, type WorkerServerOptions } from './server/startWorkerServer.js';
+export { gpuWorkerCommand, GPU_WORKER_USAGE } from './server/gpuWorkerCommand.js';
+/** The worker's process entry, for supervisors that start it. */
+export const GPU_WORKER_MAIN_PATH = new URL('./main.js', import.meta.url).pathname;

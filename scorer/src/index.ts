@@ -26,4 +26,7 @@ export { createScorerService } from './service/scorerService.js';
 export { startScorerServer, type RunningScorerServer, type ScorerServerOptions } from './service/startScorerServer.js';
 export { toServiceError, inputErrorFromServiceError } from './service/grpcStatus.js';
 export { formatShardList } from './service/shardRanges.js';
+export { scorerCommand, SCORER_USAGE } from './service/scorerCommand.js';
 export * from './corpus/index.js';
+/** The scorer service's process entry, for supervisors that start it. */
+export const SCORER_MAIN_PATH = new URL('./main.js', import.meta.url).pathname;

@@ -1,0 +1,10 @@
+// Bundles the workflow code once at build time; workers load the bundle
+// instead of running webpack at every start.
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode } from '@temporalio/worker';
+
+const workflowsPath = fileURLToPath(new URL('../dist/workflows/index.js', import.meta.url));
+const bundlePath = fileURLToPath(new URL('../dist/workflow-bundle.js', import.meta.url));
+const { code } = await bundleWorkflowCode({ workflowsPath, logger: undefined });
+await writeFile(bundlePath, code);

@@ -1,0 +1,203 @@
+import { Metadata } from '@grpc/grpc-js';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  BadRecordPolicy,
+  SubmitOutcome,
+  type DescribeModelResponse,
+  type WorkerServiceClient,
+} from '@evalshard/proto';
+import { encodeScorerOptions, scorerDigest } from '@evalshard/scorer';
+import type { ScorerClient } from '../grpc/scorerClient.js';
+import { streamShard } from '../grpc/streamShard.js';
+import type { WorkerPool } from '../grpc/workerPool.js';
+import { fingerprintCorpus } from '../plan/fingerprintCorpus.js';
+import { scorerOptionsFor } from '../plan/scorerOptionsFor.js';
+import { layoutShards, shardCount } from '../plan/shardLayout.js';
+import type { EvaluationInput, FinalScores, RunPlan, ShardOutcome, ShardSummary, ShardTask } from '../runTypes.js';
+import { isWorkerFailure, toActivityFailure } from './activityFailure.js';
+
+export interface ActivityDependencies {
+  workers: WorkerPool;
+  scorer: ScorerClient;
+}
+
+const DESCRIBE_DEADLINE_MS = 5 * 60_000;
+
+export function createActivities(deps: ActivityDependencies) {
+  return {
+    /** Validates the run against the model and corpus and cuts the corpus into shards. Reads no records. */
+    async planRun(input: EvaluationInput): Promise<RunPlan> {
+      const started = performance.now();
+      try {
+        const { spec } = input;
+        const corpus = await fingerprintCorpus(spec.corpus, spec.corpusDigest);
+        const model = await describeModel(deps.workers, spec.model);
+        const scorer = scorerOptionsFor(spec, model);
+        const layout = layoutShards(
+          corpus.files.map(({ path, size }) => ({ path, size })),
+          spec.sharding,
+          spec.workers,
+        );
+        return {
+          runId: input.runId,
+          layout,
+          shardCount: shardCount(layout),
+          totalBytes: corpus.files.reduce((sum, file) => sum + file.size, 0),
+          corpus,
+          model: {
+            path: spec.model,
+            digest: model.digest,
+            labels: model.labels,
+            problemType: model.problemType,
+            executionProviders: model.executionProviders,
+            workerId: model.workerId,
+          },
+          scorer,
+          digests: { model: model.digest, corpus: corpus.digest, scorer: scorerDigest(scorer) },
+          planMs: Math.round(performance.now() - started),
+        };
+      } catch (error) {
+        throw toActivityFailure(error);
+      }
+    },
+
+    /** Registers the plan with the scorer; a resumed run keeps its stored shards. */
+    async openRun(plan: RunPlan): Promise<{ existed: boolean; storedShards: number }> {
+      try {
+        return await deps.scorer.openRun({
+          runId: plan.runId,
+          shardCount: plan.shardCount,
+          digests: plan.digests,
+          scorer: encodeScorerOptions(plan.scorer),
+        });
+      } catch (error) {
+        throw toActivityFailure(error);
+      }
+    },
+
+    /** Evaluates one shard on a GPU worker and stores its partial; returns a summary only. */
+    async evaluateShard(task: ShardTask): Promise<ShardSummary> {
+      const context = Context.current();
+      const attempt = context.info.attempt;
+      const bytes = task.range.end - task.range.start;
+      const summary = (outcome: ShardOutcome, docs: number, tokens: number, skippedCount: number, workerId: string) => ({
+        shardIndex: task.shardIndex,
+        outcome,
+        docs,
+        tokens,
+        bytes,
+        skippedCount,
+        workerId,
+        attempt,
+      });
+      try {
+        const stored = await deps.scorer.listShards({
+          runId: task.runId,
+          fromShard: task.shardIndex,
+          toShard: task.shardIndex + 1,
+        });
+        if (stored.shards.length > 0) return summary('already-stored', stored.shards[0]!.docs, 0, 0, '');
+      } catch (error) {
+        throw toActivityFailure(error, `shard ${task.shardIndex}`);
+      }
+
+      const lease = deps.workers.lease();
+      // Heartbeat on a timer too: a worker still loading its model sends no progress yet.
+      let latest = { docs: 0, tokens: 0, bytes: 0 };
+      const beat = setInterval(() => context.heartbeat(latest), Math.max(1_000, task.heartbeatMs / 3));
+      context.heartbeat(latest);
+      try {
+        const result = await streamShard(
+          lease.client,
+          {
+            runId: task.runId,
+            shardIndex: task.shardIndex,
+            modelPath: task.modelPath,
+            digests: task.digests,
+            range: task.range,
+            scorer: encodeScorerOptions(task.scorer),
+            batch: task.batch,
+            onBadRecord:
+              task.onBadRecord === 'skip' ? BadRecordPolicy.BAD_RECORD_POLICY_SKIP : BadRecordPolicy.BAD_RECORD_POLICY_FAIL,
+            maxListedSkips: task.maxListedSkips,
+          },
+          {
+            deadlineMs: task.timeoutMs,
+            signal: context.cancellationSignal,
+            onProgress: (progress) => {
+              latest = progress;
+              context.heartbeat(progress);
+            },
+          },
+        );
+        lease.release();
+        const partial = result.partial!;
+        const submitted = await deps.scorer.submitPartial({ partial, stats: result.stats });
+        const outcome: ShardOutcome =
+          submitted.outcome === SubmitOutcome.SUBMIT_OUTCOME_STORED
+            ? 'stored'
+            : submitted.outcome === SubmitOutcome.SUBMIT_OUTCOME_DUPLICATE
+              ? 'duplicate'
+              : 'conflict';
+        if (outcome === 'conflict') {
+          context.log.warn(`shard ${task.shardIndex}: scorer kept its stored partial; this attempt's differs`, {
+            stored: submitted.storedDigest,
+            rejected: submitted.digest,
+          });
+        }
+        return summary(outcome, partial.docs, partial.tokens, partial.skippedCount, result.stats?.workerId ?? lease.address);
+      } catch (error) {
+        lease.release(isWorkerFailure(error));
+        throw toActivityFailure(error, `shard ${task.shardIndex} on worker ${lease.address}`);
+      } finally {
+        clearInterval(beat);
+      }
+    },
+
+    /** Merges the stored partials into the run's scores. */
+    async finalizeRun(runId: string, maxListedSkips: number): Promise<FinalScores> {
+      try {
+        const response = await deps.scorer.finalizeRun({ runId, maxListedSkips });
+        return {
+          scores: JSON.parse(response.scoresJson) as Record<string, unknown>,
+          shardCount: response.shardCount,
+          docs: response.docs,
+          tokens: response.tokens,
+          bytes: response.bytes,
+          skippedCount: response.skippedCount,
+          skipped: response.skipped,
+          conflicts: response.conflicts,
+          finalizeMs: response.finalizeMs,
+        };
+      } catch (error) {
+        const failure = toActivityFailure(error, 'finalize');
+        // Missing shards after every shard activity succeeded is our bug, not a passing fault.
+        if (failure instanceof ApplicationFailure) throw ApplicationFailure.nonRetryable(failure.message, failure.type);
+        throw failure;
+      }
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+
+async function describeModel(workers: WorkerPool, modelPath: string): Promise<DescribeModelResponse> {
+  const lease = workers.lease();
+  try {
+    const response = await describe(lease.client, modelPath);
+    lease.release();
+    return response;
+  } catch (error) {
+    lease.release(isWorkerFailure(error));
+    throw error;
+  }
+}
+
+function describe(client: WorkerServiceClient, modelPath: string): Promise<DescribeModelResponse> {
+  return new Promise((resolve, reject) => {
+    client.describeModel({ modelPath }, new Metadata(), { deadline: Date.now() + DESCRIBE_DEADLINE_MS }, (error, response) =>
+      error ? reject(error) : resolve(response),
+    );
+  });
+}

@@ -1,0 +1,115 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { gpuWorkerCommand } from '@evalshard/gpu-worker';
+import { scorerCommand } from '@evalshard/scorer';
+import { DEFAULT_TASK_QUEUE } from '../temporalWorker.js';
+import { runCommand } from './runCommand.js';
+import { workerCommand } from './workerCommand.js';
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('expected a positive integer');
+  return number;
+}
+
+function list(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').map((item) => item.trim()).filter(Boolean)];
+}
+
+/** The `evalshard` command line; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('evalshard')
+    .description('Sharded, exact, memory-bounded evaluation of ONNX models, orchestrated by Temporal')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('evaluate a model on a corpus as a spec describes, and print the scores')
+    .argument('<spec>', 'YAML or JSON spec (model, corpus, task, labels, scorer, sharding, batch, workers)')
+    .addOption(new Option('--shards <n>', 'number of shards').argParser(positiveInteger).conflicts('shardSize'))
+    .option('--shard-size <size>', 'bytes per shard, e.g. 256KiB, 64MB')
+    .option('--workers <n>', 'GPU worker processes (and shards in flight)', positiveInteger)
+    .option('--corpus <path>', 'corpus file(s) replacing the spec\'s (repeat or comma-separate)', list)
+    .option('--json <file>', 'write the full report (scores and run metadata) as JSON')
+    .option('--single-pass', 'one process, one pass, no Temporal and no gRPC: the reference result', false)
+    .option('--run-id <id>', 'name the run; the same id resumes a failed or interrupted run')
+    .option('--temporal-address <host:port>', 'use this Temporal cluster instead of the embedded stack (env EVALSHARD_TEMPORAL_ADDRESS)')
+    .option('--namespace <name>', 'Temporal namespace', 'default')
+    .option('--task-queue <name>', `Temporal task queue of the evalshard workers (cluster default: ${DEFAULT_TASK_QUEUE})`)
+    .option('--state-dir <dir>', 'where the embedded stack keeps its databases and logs', '.evalshard')
+    .option('--no-progress', 'no progress line')
+    .action(async (spec: string, options: Record<string, unknown>) => {
+      exitCode = await runCommand({
+        spec,
+        shards: options.shards as number | undefined,
+        shardSize: options.shardSize as string | undefined,
+        workers: options.workers as number | undefined,
+        corpus: options.corpus as string[] | undefined,
+        json: options.json as string | undefined,
+        singlePass: options.singlePass as boolean,
+        runId: options.runId as string | undefined,
+        temporalAddress: options.temporalAddress as string | undefined,
+        namespace: options.namespace as string,
+        taskQueue: options.taskQueue as string | undefined,
+        stateDir: options.stateDir as string,
+        progress: options.progress as boolean,
+      });
+    });
+
+  program
+    .command('worker')
+    .description('run a Temporal worker for a cluster: workflows and shard activities against GPU workers and a scorer')
+    .requiredOption('--temporal-address <host:port>', 'Temporal frontend')
+    .requiredOption('--gpu-workers <addresses>', 'GPU worker addresses, comma-separated host:port', list)
+    .requiredOption('--scorer <host:port>', 'scorer service address')
+    .option('--namespace <name>', 'Temporal namespace', 'default')
+    .option('--task-queue <name>', 'Temporal task queue', DEFAULT_TASK_QUEUE)
+    .option('--max-concurrent-shards <n>', 'shard activities at once in this process', positiveInteger)
+    .option('--tls-cert <file>', 'client certificate for the GPU workers and scorer (PEM)')
+    .option('--tls-key <file>', 'its private key (PEM)')
+    .option('--tls-ca <file>', 'CA that the services\' certificates chain to (PEM)')
+    .action(async (options: Record<string, unknown>) => {
+      exitCode = await workerCommand({
+        temporalAddress: options.temporalAddress as string,
+        namespace: options.namespace as string,
+        taskQueue: options.taskQueue as string,
+        gpuWorkers: options.gpuWorkers as string[],
+        scorer: options.scorer as string,
+        maxConcurrentShards: options.maxConcurrentShards as number | undefined,
+        tlsCert: options.tlsCert as string | undefined,
+        tlsKey: options.tlsKey as string | undefined,
+        tlsCa: options.tlsCa as string | undefined,
+      });
+    });
+
+  program
+    .command('gpu-worker')
+    .description('run a GPU worker (gRPC) that evaluates shards with onnxruntime; --help for its options')
+    .allowUnknownOption()
+    .helpOption(false)
+    .argument('[options...]')
+    .action(async (args: string[]) => {
+      await gpuWorkerCommand(args);
+      exitCode = -1;
+    });
+
+  program
+    .command('scorer')
+    .description('run the scorer service (gRPC) that stores partial scores and finalizes runs; --help for its options')
+    .allowUnknownOption()
+    .helpOption(false)
+    .argument('[options...]')
+    .action(async (args: string[]) => {
+      await scorerCommand(args);
+      exitCode = -1;
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    const code = (error as { exitCode?: number }).exitCode;
+    return code ?? 2;
+  }
+  return exitCode;
+}

@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { InputError } from '@evalshard/scorer';
+import { runEvaluation, workflowIdFor } from '../client/runEvaluation.js';
+import { distributedReport } from '../report/distributedReport.js';
+import type { EvaluationReport } from '../report/evaluationReport.js';
+import { runSinglePass } from '../singlePass.js';
+import { loadSpec } from '../spec/loadSpec.js';
+import type { ResolvedSpec } from '../spec/resolvedSpec.js';
+import { startLocalServices, type LocalServices } from '../stack/localServices.js';
+import { startTemporalDevServer, type TemporalDevServer } from '../stack/temporalDevServer.js';
+import { DEFAULT_TASK_QUEUE, installQuietRuntime } from '../temporalWorker.js';
+import { checkModelFiles } from './checkModelFiles.js';
+import { describeFailure } from './describeFailure.js';
+import { ProgressLine } from './progressLine.js';
+import { scoreTable } from './scoreTable.js';
+
+export interface RunCommandOptions {
+  spec: string;
+  shards?: number;
+  shardSize?: string;
+  workers?: number;
+  corpus?: string[];
+  json?: string;
+  singlePass: boolean;
+  runId?: string;
+  temporalAddress?: string;
+  namespace: string;
+  taskQueue?: string;
+  stateDir: string;
+  progress: boolean;
+}
+
+export const EXIT_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+export const EXIT_INTERRUPTED = 130;
+
+/** `evalshard run`: returns the process exit code. */
+export async function runCommand(options: RunCommandOptions): Promise<number> {
+  let spec: ResolvedSpec;
+  try {
+    spec = await loadSpec(options.spec, {
+      corpus: options.corpus,
+      shards: options.shards,
+      shardSize: options.shardSize,
+      workers: options.workers,
+    });
+    await checkModelFiles(spec.model);
+  } catch (error) {
+    process.stderr.write(`error: ${describeFailure(error).message}\n`);
+    return error instanceof InputError ? EXIT_BAD_INPUT : EXIT_FAILED;
+  }
+  const runId = options.runId ?? newRunId();
+  const progress = options.progress ? new ProgressLine(process.stderr) : undefined;
+  const stack = new RunStack();
+  const onInterrupt = () => {
+    if (stack.interrupted) process.exit(EXIT_INTERRUPTED);
+    stack.interrupted = true;
+    progress?.done();
+    process.stderr.write('interrupted: stopping the run (Ctrl-C again to quit at once)…\n');
+    void stack.stop().finally(() => {
+      process.stderr.write(`stopped. Resume with: evalshard run ${options.spec} --run-id ${runId}\n`);
+      process.exit(EXIT_INTERRUPTED);
+    });
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  try {
+    const report = options.singlePass
+      ? await runSinglePass(spec, runId, (p) => progress?.update({ phase: 'evaluating', shardCount: 1, shardsDone: 0, ...p }))
+      : await runDistributed(spec, runId, options, stack, progress);
+    progress?.done();
+    printReport(report);
+    if (options.json !== undefined) {
+      await writeFile(resolve(options.json), `${JSON.stringify(report, null, 2)}\n`);
+      process.stderr.write(`report written to ${options.json}\n`);
+    }
+    return 0;
+  } catch (error) {
+    progress?.done();
+    if (stack.interrupted) return EXIT_INTERRUPTED;
+    const failure = describeFailure(error);
+    process.stderr.write(`error: ${failure.message}\n`);
+    if (!failure.input && process.env.EVALSHARD_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    return EXIT_FAILED;
+  } finally {
+    if (!stack.interrupted) await stack.stop();
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  }
+}
+
+/** What `run` started, stopped in reverse order; cancelling the workflow first. */
+class RunStack {
+  interrupted = false;
+  devServer: TemporalDevServer | undefined;
+  services: LocalServices | undefined;
+  connection: Connection | undefined;
+  handle: WorkflowHandle | undefined;
+  private stopping: Promise<void> | undefined;
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.interrupted && this.handle !== undefined) {
+        await withTimeout(this.handle.cancel(), 5_000).catch(() => undefined);
+      }
+      await this.services?.stop().catch(() => undefined);
+      await this.connection?.close().catch(() => undefined);
+      await this.devServer?.stop().catch(() => undefined);
+    })();
+    return this.stopping;
+  }
+}
+
+async function runDistributed(
+  spec: ResolvedSpec,
+  runId: string,
+  options: RunCommandOptions,
+  stack: RunStack,
+  progress: ProgressLine | undefined,
+): Promise<EvaluationReport> {
+  const startedAt = new Date();
+  const started = performance.now();
+  installQuietRuntime();
+  let address = options.temporalAddress ?? process.env.EVALSHARD_TEMPORAL_ADDRESS;
+  // An embedded run gets a task queue of its own, so no worker of another run picks up its tasks.
+  const taskQueue = options.taskQueue ?? (address === undefined ? `evalshard-embedded-${runId}` : DEFAULT_TASK_QUEUE);
+  if (address === undefined) {
+    const stateDir = resolve(options.stateDir);
+    process.stderr.write(`starting the embedded stack in ${stateDir} (Temporal dev server, scorer, ${spec.workers} workers)…\n`);
+    stack.devServer = await startTemporalDevServer({
+      dbFile: `${stateDir}/temporal.sqlite`,
+      logFile: `${stateDir}/logs/temporal.log`,
+    });
+    address = stack.devServer.address;
+    stack.services = await startLocalServices({
+      stateDir,
+      workers: spec.workers,
+      executionProviders: spec.runtime.executionProviders,
+      intraOpThreads: spec.runtime.intraOpThreads,
+      temporalAddress: address,
+      namespace: options.namespace,
+      taskQueue,
+      onRestart: (name, restarts, exit) =>
+        process.stderr.write(`\n${name} ended (${exit}); restarted it (${restarts} restart${restarts > 1 ? 's' : ''})\n`),
+    });
+  }
+  stack.connection = await Connection.connect({ address });
+  const client = new Client({ connection: stack.connection, namespace: options.namespace });
+  const result = await runEvaluation({
+    client,
+    taskQueue,
+    runId,
+    spec,
+    onStarted: (handle) => {
+      stack.handle = handle;
+    },
+    onProgress: (snapshot) => progress?.update(snapshot),
+  });
+  return distributedReport(result, spec, workflowIdFor(runId), startedAt, Math.round(performance.now() - started));
+}
+
+function printReport(report: EvaluationReport): void {
+  const { run } = report;
+  process.stdout.write(`${scoreTable(report.scores)}\n\n`);
+  const seconds = (run.timings.wallMs / 1000).toFixed(1);
+  process.stdout.write(
+    `run ${run.runId} (${run.mode}): ${run.docs} docs, ${run.tokens} tokens, ${run.shards} shard${run.shards === 1 ? '' : 's'}, ` +
+      `${run.throughput.docsPerSecond} docs/s, ${seconds} s\n`,
+  );
+  if (run.skipped.count > 0) {
+    process.stdout.write(`skipped ${run.skipped.count} bad record(s):\n`);
+    for (const record of run.skipped.records) process.stdout.write(`  ${record.reason}\n`);
+  }
+  if (run.conflicts.length > 0) {
+    process.stdout.write(`warning: ${run.conflicts.length} shard(s) were evaluated twice with different results; the first was kept\n`);
+  }
+}
+
+function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms).unref()),
+  ]);
+}

@@ -1,0 +1,23 @@
+export { main } from './cli/main.js';
+export { runCommand, type RunCommandOptions } from './cli/runCommand.js';
+export { loadSpec, resolveSpec, type SpecOverrides } from './spec/loadSpec.js';
+export type { ResolvedSpec } from './spec/resolvedSpec.js';
+export { specSchema } from './spec/specSchema.js';
+export { layoutShards, shardRange, shardCount, type ShardLayout, type ShardRange } from './plan/shardLayout.js';
+export { fingerprintCorpus, type CorpusFile } from './plan/fingerprintCorpus.js';
+export { createActivities, type Activities } from './activities/createActivities.js';
+export { ScorerClient } from './grpc/scorerClient.js';
+export { WorkerPool } from './grpc/workerPool.js';
+export { streamShard } from './grpc/streamShard.js';
+export { startTemporalWorker, installQuietRuntime, DEFAULT_TASK_QUEUE, type RunningTemporalWorker } from './temporalWorker.js';
+export { startLocalServices, type LocalServices } from './stack/localServices.js';
+export { startTemporalDevServer, temporalCliPath, type TemporalDevServer } from './stack/temporalDevServer.js';
+export { SupervisedProcess } from './stack/supervisedProcess.js';
+export { freePort } from './stack/freePort.js';
+export { runEvaluation, workflowIdFor, type ProgressSnapshot } from './client/runEvaluation.js';
+export { runSinglePass } from './singlePass.js';
+export { distributedReport } from './report/distributedReport.js';
+export type { EvaluationReport, RunMetadata } from './report/evaluationReport.js';
+export type { EvaluationResult, RunPlan, ShardSummary, ShardTotals } from './runTypes.js';
+/** The command line's entry, for processes that run it. */
+export const CLI_PATH = new URL('./cli.js', import.meta.url).pathname;

@@ -1,0 +1,43 @@
+/**
+ * The report of a run: `scores` is the reference scorer's flat record and
+ * nothing else; `run` says what was evaluated, how and how fast.
+ */
+export interface EvaluationReport {
+  scores: Record<string, unknown>;
+  run: RunMetadata;
+}
+
+export interface RunMetadata {
+  runId: string;
+  mode: 'distributed' | 'single-pass';
+  workflowId: string | null;
+  spec: string | null;
+  task: 'textcat';
+  model: { path: string; digest: string; labels: string[]; executionProviders: string[] };
+  corpus: { digest: string; bytes: number; files: Array<{ path: string; bytes: number; digest: string }> };
+  scorer: { digest: string; options: Record<string, unknown> };
+  shards: number;
+  workers: number;
+  docs: number;
+  tokens: number;
+  skipped: { count: number; records: Array<{ file: string; byteOffset: number; reason: string }> };
+  /** Shards whose resubmission differed from the stored partial (kept out of the scores). */
+  conflicts: Array<{ shardIndex: number; storedDigest: string; rejectedDigest: string }>;
+  /** Shards already stored by an earlier attempt of this run (resume). */
+  resumedShards: number;
+  /** Shard activity attempts beyond the first. */
+  retries: number;
+  timings: { planMs: number; evaluateMs: number; finalizeMs: number; wallMs: number };
+  throughput: { docsPerSecond: number; tokensPerSecond: number };
+  startedAt: string;
+  finishedAt: string;
+}
+
+export function throughputOf(docs: number, tokens: number, ms: number): RunMetadata['throughput'] {
+  const seconds = Math.max(ms, 1) / 1000;
+  return { docsPerSecond: round(docs / seconds), tokensPerSecond: round(tokens / seconds) };
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}

@@ -1,0 +1,125 @@
+// Types that cross the workflow boundary: plain JSON, no Node built-ins.
+import type { ScorerOptions } from '@evalshard/scorer';
+import type { ShardLayout, ShardRange } from './plan/shardLayout.js';
+import type { ResolvedSpec } from './spec/resolvedSpec.js';
+
+export interface RunDigests {
+  model: string;
+  corpus: string;
+  scorer: string;
+}
+
+export interface EvaluationInput {
+  runId: string;
+  spec: ResolvedSpec;
+}
+
+export interface PlannedModel {
+  path: string;
+  digest: string;
+  labels: string[];
+  problemType: string;
+  executionProviders: string[];
+  workerId: string;
+}
+
+export interface RunPlan {
+  runId: string;
+  layout: ShardLayout;
+  shardCount: number;
+  totalBytes: number;
+  corpus: { files: Array<{ path: string; size: number; digest: string }>; digest: string };
+  model: PlannedModel;
+  scorer: ScorerOptions;
+  digests: RunDigests;
+  planMs: number;
+}
+
+export interface ShardTask {
+  runId: string;
+  shardIndex: number;
+  range: ShardRange;
+  modelPath: string;
+  digests: RunDigests;
+  scorer: ScorerOptions;
+  batch: ResolvedSpec['batch'];
+  onBadRecord: ResolvedSpec['onBadRecord'];
+  maxListedSkips: number;
+  timeoutMs: number;
+  heartbeatMs: number;
+}
+
+export type ShardOutcome = 'stored' | 'duplicate' | 'conflict' | 'already-stored';
+
+/** What a finished shard leaves in workflow history: a few numbers. */
+export interface ShardSummary {
+  shardIndex: number;
+  outcome: ShardOutcome;
+  docs: number;
+  tokens: number;
+  bytes: number;
+  skippedCount: number;
+  workerId: string;
+  attempt: number;
+}
+
+export interface ShardTotals {
+  shards: number;
+  docs: number;
+  tokens: number;
+  bytes: number;
+  stored: number;
+  duplicates: number;
+  alreadyStored: number;
+  conflicts: number;
+  /** Activity attempts beyond the first, over all shards. */
+  retries: number;
+}
+
+export interface FinalScores {
+  scores: Record<string, unknown>;
+  shardCount: number;
+  docs: number;
+  tokens: number;
+  bytes: number;
+  skippedCount: number;
+  skipped: Array<{ file: string; byteOffset: number; reason: string }>;
+  conflicts: Array<{ shardIndex: number; storedDigest: string; rejectedDigest: string }>;
+  finalizeMs: number;
+}
+
+export interface EvaluationResult {
+  plan: RunPlan;
+  totals: ShardTotals;
+  final: FinalScores;
+  timings: { planMs: number; evaluateMs: number; finalizeMs: number };
+}
+
+export interface RunProgress {
+  phase: 'planning' | 'evaluating' | 'finalizing' | 'done';
+  shardCount: number;
+  totalBytes: number;
+  completed: ShardTotals;
+  /** Child workflows fanning out shards right now (large runs). */
+  activeChildren: string[];
+}
+
+export function emptyTotals(): ShardTotals {
+  return { shards: 0, docs: 0, tokens: 0, bytes: 0, stored: 0, duplicates: 0, alreadyStored: 0, conflicts: 0, retries: 0 };
+}
+
+export function addSummary(totals: ShardTotals, summary: ShardSummary): void {
+  totals.shards += 1;
+  totals.docs += summary.docs;
+  totals.tokens += summary.tokens;
+  totals.bytes += summary.bytes;
+  totals.retries += summary.attempt - 1;
+  if (summary.outcome === 'stored') totals.stored += 1;
+  else if (summary.outcome === 'duplicate') totals.duplicates += 1;
+  else if (summary.outcome === 'already-stored') totals.alreadyStored += 1;
+  else totals.conflicts += 1;
+}
+
+export function addTotals(into: ShardTotals, other: ShardTotals): void {
+  for (const key of Object.keys(into) as Array<keyof ShardTotals>) into[key] += other[key];
+}

@@ -1,0 +1,102 @@
+import { evaluateRange, loadModelBundle } from '@evalshard/gpu-worker';
+import { finalizeMetricStates, initMetricStates, scorerDigest } from '@evalshard/scorer';
+import { fingerprintCorpus } from './plan/fingerprintCorpus.js';
+import { scorerOptionsFor } from './plan/scorerOptionsFor.js';
+import { throughputOf, type EvaluationReport } from './report/evaluationReport.js';
+import type { ResolvedSpec } from './spec/resolvedSpec.js';
+
+export interface SinglePassProgress {
+  docs: number;
+  tokens: number;
+  bytes: number;
+  totalBytes: number;
+}
+
+/**
+ * The reference a distributed run must equal: the same pipeline and scorer
+ * code over the whole corpus in one process, one state, one pass, with no
+ * Temporal and no gRPC.
+ */
+export async function runSinglePass(
+  spec: ResolvedSpec,
+  runId: string,
+  onProgress?: (progress: SinglePassProgress) => void,
+): Promise<EvaluationReport> {
+  const startedAt = new Date();
+  const started = performance.now();
+  const corpus = await fingerprintCorpus(spec.corpus, spec.corpusDigest);
+  const bundle = await loadModelBundle(spec.model, spec.runtime);
+  try {
+    const scorer = scorerOptionsFor(spec, bundle);
+    const planMs = Math.round(performance.now() - started);
+    const states = initMetricStates(scorer);
+    const totalBytes = corpus.files.reduce((sum, file) => sum + file.size, 0);
+    let docs = 0;
+    let tokens = 0;
+    let bytesBefore = 0;
+    let skippedCount = 0;
+    const skipped: EvaluationReport['run']['skipped']['records'] = [];
+    const evaluateStarted = performance.now();
+    for (const file of corpus.files) {
+      const totals = await evaluateRange({
+        bundle,
+        path: file.path,
+        start: 0,
+        end: file.size,
+        scorer,
+        states,
+        batch: spec.batch,
+        onBadRecord: spec.onBadRecord,
+        maxListedSkips: Math.max(0, spec.maxListedSkips - skipped.length),
+        onProgress: (progress) =>
+          onProgress?.({
+            docs: docs + progress.docs,
+            tokens: tokens + progress.tokens,
+            bytes: bytesBefore + progress.bytes,
+            totalBytes,
+          }),
+      });
+      docs += totals.docs;
+      tokens += totals.tokens;
+      bytesBefore += file.size;
+      skippedCount += totals.skippedCount;
+      skipped.push(...totals.skipped);
+    }
+    const evaluateMs = Math.round(performance.now() - evaluateStarted);
+    const finalizeStarted = performance.now();
+    const scores = finalizeMetricStates(states, scorer);
+    const finalizeMs = Math.round(performance.now() - finalizeStarted);
+    const wallMs = Math.round(performance.now() - started);
+    return {
+      scores,
+      run: {
+        runId,
+        mode: 'single-pass',
+        workflowId: null,
+        spec: spec.specPath,
+        task: spec.task,
+        model: { path: spec.model, digest: bundle.digest, labels: bundle.labels, executionProviders: bundle.executionProviders },
+        corpus: {
+          digest: corpus.digest,
+          bytes: totalBytes,
+          files: corpus.files.map((file) => ({ path: file.path, bytes: file.size, digest: file.digest })),
+        },
+        scorer: { digest: scorerDigest(scorer), options: { ...scorer.textcat } },
+        shards: 1,
+        workers: 1,
+        docs,
+        tokens,
+        skipped: { count: skippedCount, records: skipped },
+        conflicts: [],
+        resumedShards: 0,
+        retries: 0,
+        timings: { planMs, evaluateMs, finalizeMs, wallMs },
+        throughput: throughputOf(docs, tokens, evaluateMs),
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+      },
+    };
+  } finally {
+    await bundle.release();
+  }
+}

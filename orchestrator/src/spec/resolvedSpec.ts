@@ -1,0 +1,27 @@
+/**
+ * A validated spec with every path absolute and every default filled in.
+ * Plain JSON: it travels in the workflow's input. Paths are resolved by the
+ * client; on a cluster they must name the same files on every worker host.
+ */
+export interface ResolvedSpec {
+  specPath: string | null;
+  model: string;
+  corpus: string[];
+  task: 'textcat';
+  labels: string[] | null;
+  scorer: {
+    multiLabel: boolean | null;
+    threshold: number | null;
+    positiveLabel: string | null;
+    macroSummation: 'compensated' | 'plain';
+  };
+  sharding: { shards: number | null; shardSize: number | null };
+  batch: { maxDocs: number; maxTokens: number; maxSequenceLength: number };
+  workers: number;
+  onBadRecord: 'fail' | 'skip';
+  maxListedSkips: number;
+  corpusDigest: 'content' | 'stat';
+  runtime: { executionProviders: string[]; intraOpThreads: number };
+  timeouts: { shardMs: number; heartbeatMs: number };
+  retry: { maximumAttempts: number; initialIntervalMs: number; maximumIntervalMs: number };
+}

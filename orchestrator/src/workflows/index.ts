@@ -1,0 +1,1 @@
+export { evaluationWorkflow, shardWindowWorkflow, progressQuery, SHARDS_PER_CHILD } from './evaluationWorkflow.js';

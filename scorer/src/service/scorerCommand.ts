@@ -1,0 +1,34 @@
+import { parseArgs } from 'node:util';
+import { readTlsFiles, serveUntilSignalled } from '@evalshard/proto';
+import { startScorerServer } from './startScorerServer.js';
+
+export const SCORER_USAGE = `usage: evalshard scorer [--host 127.0.0.1] [--port 0] [--db .evalshard/scorer.sqlite]
+                       [--tls-cert FILE --tls-key FILE [--tls-ca FILE]]`;
+
+/** The scorer service process; prints one JSON line with its port when ready. */
+export async function scorerCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '0' },
+      db: { type: 'string', default: '.evalshard/scorer.sqlite' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-ca': { type: 'string' },
+      supervised: { type: 'boolean', default: false },
+    },
+  });
+  const server = await startScorerServer({
+    host: values.host,
+    port: Number(values.port),
+    databasePath: values.db,
+    tls: readTlsFiles({ cert: values['tls-cert'], key: values['tls-key'], ca: values['tls-ca'] }),
+    events: {
+      onConflict: (runId, shard, stored, rejected) =>
+        console.error(`run ${runId} shard ${shard}: kept ${stored.slice(0, 12)}, rejected a differing ${rejected.slice(0, 12)}`),
+    },
+  });
+  console.log(JSON.stringify({ event: 'listening', service: 'scorer', host: values.host, port: server.port }));
+  serveUntilSignalled(server, { supervised: values.supervised });
+}
