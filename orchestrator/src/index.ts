@@ -21,3 +21,4 @@ export type { EvaluationReport, RunMetadata } from './report/evaluationReport.js
 export type { EvaluationResult, RunPlan, ShardSummary, ShardTotals } from './runTypes.js';
 /** The command line's entry, for processes that run it. */
 export const CLI_PATH = new URL('./cli.js', import.meta.url).pathname;
+export { describeFailure } from './cli/describeFailure.js';

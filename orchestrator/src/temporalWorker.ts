@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import type { TlsFiles } from '@evalshard/proto';
@@ -31,12 +32,27 @@ export interface RunningTemporalWorker {
 
 let runtimeInstalled = false;
 
-/** Quiet Temporal's own logging to warnings; call before anything Temporal. */
-export function installQuietRuntime(): void {
+/**
+ * Temporal's own logging at warnings and above, to stderr or to `logFile`
+ * (the command line keeps its terminal for progress). Call before anything
+ * Temporal; later calls change nothing.
+ */
+export function installQuietRuntime(options: { logFile?: string } = {}): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
+  const { logFile } = options;
+  if (logFile !== undefined) mkdirSync(dirname(logFile), { recursive: true });
+  const logger =
+    logFile === undefined
+      ? new DefaultLogger('WARN')
+      : new DefaultLogger('WARN', (entry) =>
+          appendFileSync(
+            logFile,
+            `${new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString()} ${entry.level} ${entry.message} ${safeJson(entry.meta)}\n`,
+          ),
+        );
   Runtime.install({
-    logger: new DefaultLogger('WARN'),
+    logger,
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
     // The command line decides what an interrupt stops, and in which order.
     shutdownSignals: [],
@@ -71,4 +87,12 @@ export async function startTemporalWorker(options: TemporalWorkerOptions): Promi
       await done;
     },
   };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_key, item: unknown) => (item instanceof Error ? { message: item.message, stack: item.stack } : item));
+  } catch {
+    return String(value);
+  }
 }

@@ -56,14 +56,12 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const progress = options.progress ? new ProgressLine(process.stderr) : undefined;
   const stack = new RunStack();
   const onInterrupt = () => {
-    if (stack.interrupted) process.exit(EXIT_INTERRUPTED);
+    if (stack.interrupted || options.singlePass) process.exit(EXIT_INTERRUPTED);
     stack.interrupted = true;
     progress?.done();
     process.stderr.write('interrupted: stopping the run (Ctrl-C again to quit at once)…\n');
-    void stack.stop().finally(() => {
-      process.stderr.write(`stopped. Resume with: evalshard run ${options.spec} --run-id ${runId}\n`);
-      process.exit(EXIT_INTERRUPTED);
-    });
+    // Terminating the workflow ends the run below, which then stops the rest.
+    void stack.stop();
   };
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
@@ -86,15 +84,24 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     if (!failure.input && process.env.EVALSHARD_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
     return EXIT_FAILED;
   } finally {
-    if (!stack.interrupted) await stack.stop();
+    await stack.stop();
+    if (stack.interrupted) {
+      process.stderr.write(`stopped. Resume with: ${resumeCommand(runId)}\n`);
+    }
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);
   }
 }
 
-/** What `run` started, stopped in reverse order; cancelling the workflow first. */
+/**
+ * What `run` started, stopped in reverse order. An interrupted run's workflow
+ * is terminated first: stored partials stay in the scorer, and a later run
+ * with the same id starts a fresh workflow that skips them.
+ */
 class RunStack {
   interrupted = false;
+  /** Settles when the embedded stack has started (or failed to). */
+  startup: Promise<unknown> = Promise.resolve();
   devServer: TemporalDevServer | undefined;
   services: LocalServices | undefined;
   connection: Connection | undefined;
@@ -103,8 +110,10 @@ class RunStack {
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      // Tearing down a half-started stack would leave its last steps hanging.
+      await this.startup.catch(() => undefined);
       if (this.interrupted && this.handle !== undefined) {
-        await withTimeout(this.handle.cancel(), 5_000).catch(() => undefined);
+        await withTimeout(this.handle.terminate('interrupted by the user'), 5_000).catch(() => undefined);
       }
       await this.services?.stop().catch(() => undefined);
       await this.connection?.close().catch(() => undefined);
@@ -123,32 +132,38 @@ async function runDistributed(
 ): Promise<EvaluationReport> {
   const startedAt = new Date();
   const started = performance.now();
-  installQuietRuntime();
-  let address = options.temporalAddress ?? process.env.EVALSHARD_TEMPORAL_ADDRESS;
+  const address = options.temporalAddress ?? process.env.EVALSHARD_TEMPORAL_ADDRESS;
   // An embedded run gets a task queue of its own, so no worker of another run picks up its tasks.
   const taskQueue = options.taskQueue ?? (address === undefined ? `evalshard-embedded-${runId}` : DEFAULT_TASK_QUEUE);
-  if (address === undefined) {
+  const start = async (): Promise<string> => {
+    if (address !== undefined) return address;
     const stateDir = resolve(options.stateDir);
+    installQuietRuntime({ logFile: `${stateDir}/logs/orchestrator.log` });
     process.stderr.write(`starting the embedded stack in ${stateDir} (Temporal dev server, scorer, ${spec.workers} workers)…\n`);
     stack.devServer = await startTemporalDevServer({
       dbFile: `${stateDir}/temporal.sqlite`,
       logFile: `${stateDir}/logs/temporal.log`,
     });
-    address = stack.devServer.address;
     stack.services = await startLocalServices({
       stateDir,
       workers: spec.workers,
       executionProviders: spec.runtime.executionProviders,
       intraOpThreads: spec.runtime.intraOpThreads,
-      temporalAddress: address,
+      temporalAddress: stack.devServer.address,
       namespace: options.namespace,
       taskQueue,
       onRestart: (name, restarts, exit) =>
         process.stderr.write(`\n${name} ended (${exit}); restarted it (${restarts} restart${restarts > 1 ? 's' : ''})\n`),
     });
-  }
-  stack.connection = await Connection.connect({ address });
-  const client = new Client({ connection: stack.connection, namespace: options.namespace });
+    return stack.devServer.address;
+  };
+  const startup = start().then(async (temporalAddress) => {
+    stack.connection = await Connection.connect({ address: temporalAddress });
+  });
+  stack.startup = startup;
+  await startup;
+  if (stack.interrupted) throw new Error('interrupted');
+  const client = new Client({ connection: stack.connection!, namespace: options.namespace });
   const result = await runEvaluation({
     client,
     taskQueue,
@@ -156,6 +171,7 @@ async function runDistributed(
     spec,
     onStarted: (handle) => {
       stack.handle = handle;
+      if (stack.interrupted) void handle.terminate('interrupted by the user').catch(() => undefined);
     },
     onProgress: (snapshot) => progress?.update(snapshot),
   });
@@ -177,6 +193,13 @@ function printReport(report: EvaluationReport): void {
   if (run.conflicts.length > 0) {
     process.stdout.write(`warning: ${run.conflicts.length} shard(s) were evaluated twice with different results; the first was kept\n`);
   }
+}
+
+// The command as typed, naming the run so that it resumes.
+function resumeCommand(runId: string): string {
+  const args = process.argv.slice(2);
+  const named = args.includes('--run-id') || args.some((arg) => arg.startsWith('--run-id='));
+  return ['evalshard', ...args, ...(named ? [] : ['--run-id', runId])].join(' ');
 }
 
 function newRunId(): string {

@@ -45,7 +45,7 @@ export async function resolveSpec(
   const parsed = specSchema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    throw new InputError(parsed.error.issues.map((issue) => `${label}: ${describeIssue(issue)}`).join('\n'), {
+    throw new InputError(parsed.error.issues.map((issue) => `${label}: ${describeIssue(issue, raw)}`).join('\n'), {
       file: context.specPath ?? undefined,
       field: fieldOf(first),
       code: 'BAD_SPEC',
@@ -132,7 +132,7 @@ function fieldOf(issue: z.core.$ZodIssue): string {
   return issue.path.map(String).join('.');
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   const field = fieldOf(issue);
   if (issue.code === 'unrecognized_keys') {
     const known = KNOWN_SPEC_KEYS[field] ?? [];
@@ -145,8 +145,17 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       .join('\n');
   }
   if (field === '') return issue.message;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `field "${field}": required`;
+  if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) return `field "${field}": required`;
   return `field "${field}": ${issue.message}`;
+}
+
+function valueAt(raw: unknown, path: PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }
 
 function closest(word: string, candidates: string[]): string | undefined {

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EvaluationReport } from '@evalshard/orchestrator';
+import { demoSpec, distributedRun, singlePass, startTestStack, type TestStack } from '../helpers/testStack.js';
+
+let stack: TestStack;
+let reference: EvaluationReport;
+
+beforeAll(async () => {
+  stack = await startTestStack(2);
+  reference = await singlePass(await demoSpec());
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('a sharded run on Temporal, gRPC workers and the scorer equals one pass', () => {
+  it.each([1, 7, 64])('with %i shards, bit for bit', async (shards) => {
+    const report = await distributedRun(stack, await demoSpec({ shards }));
+    expect(report.run.shards).toBe(shards);
+    expect(report.scores).toEqual(reference.scores);
+    expect(JSON.stringify(report.scores)).toBe(JSON.stringify(reference.scores));
+    expect([report.run.docs, report.run.tokens]).toEqual([reference.run.docs, reference.run.tokens]);
+    expect({ model: report.run.model.digest, corpus: report.run.corpus.digest, scorer: report.run.scorer.digest }).toEqual({
+      model: reference.run.model.digest,
+      corpus: reference.run.corpus.digest,
+      scorer: reference.run.scorer.digest,
+    });
+  });
+
+  it('resumes a finished run without evaluating its shards again', async () => {
+    const spec = await demoSpec({ shards: 5 });
+    const first = await distributedRun(stack, spec, { runId: 'resume-check' });
+    const again = await distributedRun(stack, spec, { runId: 'resume-check' });
+    expect(again.run.resumedShards).toBe(5);
+    expect(again.scores).toEqual(first.scores);
+    expect(again.scores).toEqual(reference.scores);
+  });
+});

@@ -1,0 +1,58 @@
+import { Metadata } from '@grpc/grpc-js';
+import { clientCredentials, WorkerServiceClient, type HealthResponse } from '@evalshard/proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repeatedDemoCorpus, scratchDir } from '../helpers/corpora.js';
+import { demoSpec, distributedRun, singlePass, startTestStack, type TestStack } from '../helpers/testStack.js';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack(2);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function health(address: string): Promise<HealthResponse> {
+  const client = new WorkerServiceClient(address, clientCredentials());
+  return new Promise((resolve, reject) =>
+    client.health({}, new Metadata(), { deadline: Date.now() + 5_000 }, (error, response) => {
+      client.close();
+      if (error) reject(error);
+      else resolve(response);
+    }),
+  );
+}
+
+describe('a GPU worker killed with SIGKILL in the middle of a run', () => {
+  it('is restarted and retried around, and the scores still equal one pass', async () => {
+    const corpus = repeatedDemoCorpus(scratchDir(), 5);
+    const spec = await demoSpec({ corpus, shards: 24, batch: { maxDocs: 8, maxTokens: 4096 } });
+    const victim = stack.services.workers[0]!;
+    let killedWhileBusy: number | undefined;
+    let checking = false;
+    const report = await distributedRun(stack, spec, {
+      onProgress: (snapshot) => {
+        if (killedWhileBusy !== undefined || checking || snapshot.docs < 1_000) return;
+        checking = true;
+        void health(stack.services.workerAddresses[0]!)
+          .then((state) => {
+            if (state.activeShards > 0 && killedWhileBusy === undefined) {
+              killedWhileBusy = state.activeShards;
+              process.kill(victim.pid!, 'SIGKILL');
+            }
+          })
+          .finally(() => {
+            checking = false;
+          });
+      },
+    });
+    expect(killedWhileBusy).toBeGreaterThan(0);
+    expect(victim.restarts).toBeGreaterThanOrEqual(1);
+    expect(report.run.retries).toBeGreaterThanOrEqual(1);
+    const reference = await singlePass(spec);
+    expect(report.scores).toEqual(reference.scores);
+    expect(report.run.docs).toBe(reference.run.docs);
+    expect(report.run.conflicts).toEqual([]);
+  });
+});
