@@ -6,5 +6,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 
 const workflowsPath = fileURLToPath(new URL('../dist/workflows/index.js', import.meta.url));
 const bundlePath = fileURLToPath(new URL('../dist/workflow-bundle.js', import.meta.url));
-const { code } = await bundleWorkflowCode({ workflowsPath, logger: undefined });
+const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
+const { code } = await bundleWorkflowCode({ workflowsPath, logger: quiet });
 await writeFile(bundlePath, code);
+console.log(`workflow bundle: ${bundlePath} (${(code.length / 1e6).toFixed(1)} MB)`);

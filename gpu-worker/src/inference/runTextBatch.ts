@@ -14,7 +14,6 @@ export async function runTextBatch(
   onRow: (docIndex: number, logits: Float32Array) => void,
 ): Promise<void> {
   const rows = batch.docs.length;
-  const width = batch.width;
   const feeds: Record<string, ort.Tensor> = {};
   for (const input of bundle.inputs) {
     feeds[input.name] = inputTensor(input.name, input.elementType, batch, padId);

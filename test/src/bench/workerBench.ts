@@ -1,0 +1,152 @@
+// npm run bench:worker — the worker's documents per second against a plain
+// onnxruntime-node loop over the same model and the same batches, measured
+// side by side in one run (rounds interleaved, medians reported), since
+// absolute times on a shared machine mean little.
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  BadRecordPolicy,
+  clientCredentials,
+  WorkerServiceClient,
+} from '@evalshard/proto';
+import { GPU_WORKER_MAIN_PATH, loadModelBundle, TextBatcher, type TextBatch } from '@evalshard/gpu-worker';
+import { encodeScorerOptions, parseTextcatRecord } from '@evalshard/scorer';
+import { streamShard, SupervisedProcess } from '@evalshard/orchestrator';
+import * as ort from 'onnxruntime-node';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 4);
+const LIMITS = { maxDocs: 32, maxTokens: 8192 };
+const THREADS = 1;
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const modelDir = join(root, 'examples/spamassassin/model');
+
+const dir = mkdtempSync(join(tmpdir(), 'evalshard-bench-'));
+const corpus = join(dir, 'corpus.jsonl');
+writeFileSync(corpus, readFileSync(join(root, 'examples/spamassassin/test.jsonl'), 'utf8').repeat(REPEAT));
+const corpusBytes = statSync(corpus).size;
+
+const bundle = await loadModelBundle(modelDir, { executionProviders: ['cpu'], intraOpThreads: THREADS });
+const encoder = bundle.encoderFor(bundle.defaultMaxSequenceLength);
+const texts = readFileSync(corpus, 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line, i) => parseTextcatRecord(Buffer.from(line), corpus, i).text);
+
+// The batches the worker forms, built once for the plain loop.
+const batches: TextBatch[] = [];
+const batcher = new TextBatcher(LIMITS);
+for (const text of texts) {
+  const closed = batcher.add({ ids: encoder.encode(text), gold: [] });
+  if (closed) batches.push(closed);
+}
+const last = batcher.flush();
+if (last) batches.push(last);
+
+function tensorsOf(batch: TextBatch): Record<string, ort.Tensor> {
+  const size = batch.docs.length * batch.width;
+  const ids = new BigInt64Array(size);
+  const mask = new BigInt64Array(size);
+  batch.docs.forEach((doc, row) => {
+    doc.ids.forEach((id, column) => {
+      ids[row * batch.width + column] = BigInt(id);
+      mask[row * batch.width + column] = 1n;
+    });
+  });
+  const dims = [batch.docs.length, batch.width];
+  return { input_ids: new ort.Tensor('int64', ids, dims), attention_mask: new ort.Tensor('int64', mask, dims) };
+}
+
+async function plainLoop(): Promise<number> {
+  const started = performance.now();
+  for (const batch of batches) {
+    const feeds = tensorsOf(batch);
+    const out = await bundle.session.run(feeds);
+    for (const tensor of [...Object.values(feeds), ...Object.values(out)]) (tensor as ort.Tensor).dispose();
+  }
+  return texts.length / ((performance.now() - started) / 1000);
+}
+
+async function plainLoopWithTokenization(): Promise<number> {
+  const started = performance.now();
+  const local = new TextBatcher(LIMITS);
+  const run = async (batch: TextBatch) => {
+    const feeds = tensorsOf(batch);
+    const out = await bundle.session.run(feeds);
+    for (const tensor of [...Object.values(feeds), ...Object.values(out)]) (tensor as ort.Tensor).dispose();
+  };
+  for (const text of texts) {
+    const closed = local.add({ ids: encoder.encode(text), gold: [] });
+    if (closed) await run(closed);
+  }
+  const rest = local.flush();
+  if (rest) await run(rest);
+  return texts.length / ((performance.now() - started) / 1000);
+}
+
+const workerProcess = new SupervisedProcess({
+  name: 'bench-gpu-worker',
+  command: process.execPath,
+  args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--intra-op-threads', String(THREADS)],
+  logFile: join(dir, 'worker.log'),
+  restart: false,
+});
+const client = new WorkerServiceClient(`127.0.0.1:${await workerProcess.start()}`, clientCredentials());
+const scorer = encodeScorerOptions({
+  textcat: { labels: bundle.labels, multiLabel: false, threshold: null, positiveLabel: 'spam', macroSummation: 'compensated' },
+});
+
+async function workerOverGrpc(): Promise<number> {
+  const started = performance.now();
+  const result = await streamShard(
+    client,
+    {
+      runId: 'bench',
+      shardIndex: 0,
+      modelPath: modelDir,
+      digests: { model: bundle.digest, corpus: '', scorer: '' },
+      range: { path: corpus, start: 0, end: corpusBytes },
+      scorer,
+      batch: { ...LIMITS, maxSequenceLength: 0 },
+      onBadRecord: BadRecordPolicy.BAD_RECORD_POLICY_FAIL,
+      maxListedSkips: 0,
+    },
+    { deadlineMs: 600_000 },
+  );
+  if (result.partial?.docs !== texts.length) throw new Error(`worker saw ${result.partial?.docs} docs, expected ${texts.length}`);
+  return texts.length / ((performance.now() - started) / 1000);
+}
+
+const variants: Array<[string, () => Promise<number>]> = [
+  ['plain onnxruntime-node loop (pre-tokenized batches)', plainLoop],
+  ['plain loop + tokenization (same batches)', plainLoopWithTokenization],
+  ['evalshard worker over gRPC (read, parse, tokenize, infer, score)', workerOverGrpc],
+];
+await workerOverGrpc(); // loads the model in the worker and warms both sides
+await plainLoop();
+const samples = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, measure] of variants) samples.get(name)!.push(await measure());
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+console.log(
+  `bench:worker — ${texts.length} docs (demo corpus ×${REPEAT}, ${(corpusBytes / 1e6).toFixed(1)} MB), ` +
+    `${batches.length} batches of ≤${LIMITS.maxDocs} docs / ≤${LIMITS.maxTokens} padded tokens, ` +
+    `CPU execution provider, ${THREADS} intra-op thread each, ${ROUNDS} interleaved rounds`,
+);
+const width = Math.max(...variants.map(([name]) => name.length));
+for (const [name] of variants) {
+  const values = samples.get(name)!;
+  console.log(`  ${name.padEnd(width)}  ${median(values).toFixed(0).padStart(8)} docs/s   (rounds: ${values.map((v) => v.toFixed(0)).join(', ')})`);
+}
+const worker = median(samples.get(variants[2]![0])!);
+console.log(`  ratio worker / plain loop:                   ${(worker / median(samples.get(variants[0]![0])!)).toFixed(3)}`);
+console.log(`  ratio worker / plain loop + tokenization:    ${(worker / median(samples.get(variants[1]![0])!)).toFixed(3)}`);
+
+client.close();
+await workerProcess.stop();
+await bundle.release();
+rmSync(dir, { recursive: true, force: true });
