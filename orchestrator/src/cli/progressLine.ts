@@ -8,7 +8,8 @@ const BAR_WIDTH = 24;
  * bytes are the only total known up front).
  */
 export class ProgressLine {
-  private readonly started = performance.now();
+  /** When evaluation began: rates leave out starting the stack and planning. */
+  private evaluatingSince: number | undefined;
   private lastPrinted = 0;
   private lastLength = 0;
 
@@ -19,16 +20,24 @@ export class ProgressLine {
 
   update(snapshot: ProgressSnapshot): void {
     const now = performance.now();
+    if (snapshot.phase !== 'planning') this.evaluatingSince ??= now;
     // Without a terminal, a line every few seconds is enough for a log.
     if (!this.interactive && now - this.lastPrinted < 5_000 && snapshot.phase === 'evaluating') return;
     this.lastPrinted = now;
-    const line = render(snapshot, (now - this.started) / 1000);
+    const line = render(snapshot, (now - (this.evaluatingSince ?? now)) / 1000);
     if (this.interactive) {
       this.stream.write(`\r${line}${' '.repeat(Math.max(0, this.lastLength - line.length))}`);
       this.lastLength = line.length;
     } else {
       this.stream.write(`${line}\n`);
     }
+  }
+
+  /** The last line, with the run's final counts. */
+  finish(snapshot: ProgressSnapshot): void {
+    this.lastPrinted = 0;
+    this.update(snapshot);
+    this.done();
   }
 
   done(): void {

@@ -69,7 +69,15 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     const report = options.singlePass
       ? await runSinglePass(spec, runId, (p) => progress?.update({ phase: 'evaluating', shardCount: 1, shardsDone: 0, ...p }))
       : await runDistributed(spec, runId, options, stack, progress);
-    progress?.done();
+    progress?.finish({
+      phase: 'done',
+      shardCount: report.run.shards,
+      shardsDone: report.run.shards,
+      docs: report.run.docs,
+      tokens: report.run.tokens,
+      bytes: report.run.corpus.bytes,
+      totalBytes: report.run.corpus.bytes,
+    });
     printReport(report);
     if (options.json !== undefined) {
       await writeFile(resolve(options.json), `${JSON.stringify(report, null, 2)}\n`);
