@@ -12,6 +12,8 @@ export interface RunDigests {
 export interface EvaluationInput {
   runId: string;
   spec: ResolvedSpec;
+  /** Shards per child workflow when a run has more (default SHARDS_PER_CHILD). */
+  shardsPerChild?: number;
 }
 
 export interface PlannedModel {

@@ -18,6 +18,7 @@ export interface RunEvaluationOptions {
   taskQueue: string;
   runId: string;
   spec: ResolvedSpec;
+  shardsPerChild?: number;
   onStarted?: (handle: WorkflowHandle<typeof evaluationWorkflow>) => void;
   onProgress?: (snapshot: ProgressSnapshot) => void;
   pollMs?: number;
@@ -36,7 +37,7 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
   const handle = await options.client.workflow.start(evaluationWorkflow, {
     taskQueue: options.taskQueue,
     workflowId: workflowIdFor(options.runId),
-    args: [{ runId: options.runId, spec: options.spec }],
+    args: [{ runId: options.runId, spec: options.spec, shardsPerChild: options.shardsPerChild }],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
   options.onStarted?.(handle);

@@ -42,13 +42,14 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
   progress.phase = 'evaluating';
   const evaluateStarted = Date.now();
   const concurrency = input.spec.workers;
-  if (plan.shardCount <= SHARDS_PER_CHILD) {
+  const shardsPerChild = input.shardsPerChild ?? SHARDS_PER_CHILD;
+  if (plan.shardCount <= shardsPerChild) {
     await runShards({ plan, spec: input.spec, from: 0, to: plan.shardCount, concurrency }, (summary) =>
       addSummary(progress.completed, summary),
     );
   } else {
-    for (let from = 0; from < plan.shardCount; from += SHARDS_PER_CHILD) {
-      const to = Math.min(plan.shardCount, from + SHARDS_PER_CHILD);
+    for (let from = 0; from < plan.shardCount; from += shardsPerChild) {
+      const to = Math.min(plan.shardCount, from + shardsPerChild);
       const workflowId = `${workflowInfo().workflowId}/shards-${from}-${to - 1}`;
       progress.activeChildren = [workflowId];
       const totals = await executeChild(shardWindowWorkflow, {

@@ -72,7 +72,7 @@ export function demoSpec(changes: Record<string, unknown> = {}): Promise<Resolve
 export async function distributedRun(
   stack: TestStack,
   spec: ResolvedSpec,
-  options: { runId?: string; onProgress?: (snapshot: ProgressSnapshot) => void } = {},
+  options: { runId?: string; shardsPerChild?: number; onProgress?: (snapshot: ProgressSnapshot) => void } = {},
 ): Promise<EvaluationReport> {
   const runId = options.runId ?? `test-${randomUUID()}`;
   const started = performance.now();
@@ -81,6 +81,7 @@ export async function distributedRun(
     taskQueue: stack.taskQueue,
     runId,
     spec,
+    shardsPerChild: options.shardsPerChild,
     onProgress: options.onProgress,
     pollMs: 100,
   });

@@ -27,6 +27,28 @@ describe('a sharded run on Temporal, gRPC workers and the scorer equals one pass
     });
   });
 
+  it('fans a large run out through child workflows with deterministic ids, with the same scores', async () => {
+    const runId = `children-${Date.now()}`;
+    const snapshots: number[] = [];
+    const report = await distributedRun(stack, await demoSpec({ shards: 25 }), {
+      runId,
+      shardsPerChild: 10,
+      onProgress: (snapshot) => snapshots.push(snapshot.shardsDone),
+    });
+    expect(report.scores).toEqual(reference.scores);
+    expect(report.run.docs).toBe(reference.run.docs);
+    const children = [];
+    for await (const execution of stack.client.workflow.list({ query: `WorkflowId STARTS_WITH "evalshard-${runId}/"` })) {
+      children.push(execution.workflowId);
+    }
+    expect(children.sort()).toEqual([
+      `evalshard-${runId}/shards-0-9`,
+      `evalshard-${runId}/shards-10-19`,
+      `evalshard-${runId}/shards-20-24`,
+    ]);
+    expect(Math.max(...snapshots)).toBeLessThanOrEqual(25);
+  });
+
   it('resumes a finished run without evaluating its shards again', async () => {
     const spec = await demoSpec({ shards: 5 });
     const first = await distributedRun(stack, spec, { runId: 'resume-check' });
