@@ -34,19 +34,21 @@ function mergeInRandomTree(states: TextcatState[], picks: number[]): TextcatStat
   return pending[0]!;
 }
 
+// Options, examples under them, and whatever else a property needs of both.
+function withExamples<T>(extra: (examples: TextcatExample[]) => fc.Arbitrary<T>) {
+  return textcatOptionsArbitrary.chain((options) =>
+    examplesArbitrary(options).chain((examples) =>
+      extra(examples).map((rest) => ({ options, examples, ...rest })),
+    ),
+  );
+}
+
 describe('textcat state merging', () => {
   it('gives the single-pass scores for any sharding and any merge tree', () => {
     fc.assert(
       fc.property(
-        textcatOptionsArbitrary.chain((options) =>
-          examplesArbitrary(options).chain((examples) =>
-            fc.record({
-              options: fc.constant(options),
-              examples: fc.constant(examples),
-              cuts: partitionArbitrary(examples.length),
-              picks: fc.array(fc.nat(), { maxLength: 16 }),
-            }),
-          ),
+        withExamples((examples) =>
+          fc.record({ cuts: partitionArbitrary(examples.length), picks: fc.array(fc.nat(), { maxLength: 16 }) }),
         ),
         ({ options, examples, cuts, picks }) => {
           const expected = scoreTextcat(fold(options, examples), options);
@@ -62,14 +64,8 @@ describe('textcat state merging', () => {
   it('encodes the same content to the same bytes whatever the update order within a shard', () => {
     fc.assert(
       fc.property(
-        textcatOptionsArbitrary.chain((options) =>
-          examplesArbitrary(options).chain((examples) =>
-            fc.record({
-              options: fc.constant(options),
-              examples: fc.constant(examples),
-              shuffled: fc.shuffledSubarray(examples, { minLength: examples.length, maxLength: examples.length }),
-            }),
-          ),
+        withExamples((examples) =>
+          fc.record({ shuffled: fc.shuffledSubarray(examples, { minLength: examples.length, maxLength: examples.length }) }),
         ),
         ({ options, examples, shuffled }) => {
           const encode = (state: TextcatState) => TextcatStateMessage.encode(encodeTextcatState(state)).finish();
