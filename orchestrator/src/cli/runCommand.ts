@@ -61,7 +61,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     progress?.done();
     process.stderr.write('interrupted: stopping the run (Ctrl-C again to quit at once)…\n');
     // Terminating the workflow ends the run below, which then stops the rest.
-    void stack.stop();
+    void stack.interrupt();
   };
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
@@ -102,9 +102,9 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
 }
 
 /**
- * What `run` started, stopped in reverse order. An interrupted run's workflow
- * is terminated first: stored partials stay in the scorer, and a later run
- * with the same id starts a fresh workflow that skips them.
+ * What `run` started, stopped in reverse order once the run has settled. An
+ * interrupt terminates the workflow: stored partials stay in the scorer, and a
+ * later run with the same id starts a fresh workflow that skips them.
  */
 class RunStack {
   interrupted = false;
@@ -116,13 +116,21 @@ class RunStack {
   handle: WorkflowHandle | undefined;
   private stopping: Promise<void> | undefined;
 
+  async interrupt(): Promise<void> {
+    this.interrupted = true;
+    await this.terminate();
+  }
+
+  /** Terminates the run's workflow; called again when the workflow starts after an interrupt. */
+  async terminate(): Promise<void> {
+    if (this.handle === undefined) return;
+    await withTimeout(this.handle.terminate('interrupted by the user'), 5_000).catch(() => undefined);
+  }
+
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       // Tearing down a half-started stack would leave its last steps hanging.
       await this.startup.catch(() => undefined);
-      if (this.interrupted && this.handle !== undefined) {
-        await withTimeout(this.handle.terminate('interrupted by the user'), 5_000).catch(() => undefined);
-      }
       await this.services?.stop().catch(() => undefined);
       await this.connection?.close().catch(() => undefined);
       await this.devServer?.stop().catch(() => undefined);
@@ -172,6 +180,9 @@ async function runDistributed(
   await startup;
   if (stack.interrupted) throw new Error('interrupted');
   const client = new Client({ connection: stack.connection!, namespace: options.namespace });
+  if (options.temporalAddress !== undefined || process.env.EVALSHARD_TEMPORAL_ADDRESS !== undefined) {
+    await warnWithoutPollers(client, options.namespace, taskQueue);
+  }
   const result = await runEvaluation({
     client,
     taskQueue,
@@ -179,11 +190,24 @@ async function runDistributed(
     spec,
     onStarted: (handle) => {
       stack.handle = handle;
-      if (stack.interrupted) void handle.terminate('interrupted by the user').catch(() => undefined);
+      if (stack.interrupted) void stack.terminate();
     },
     onProgress: (snapshot) => progress?.update(snapshot),
   });
   return distributedReport(result, spec, workflowIdFor(runId), startedAt, Math.round(performance.now() - started));
+}
+
+// A run on a cluster waits for an `evalshard worker`; say so if none is there.
+async function warnWithoutPollers(client: Client, namespace: string, taskQueue: string): Promise<void> {
+  const description = await client.workflowService
+    .describeTaskQueue({ namespace, taskQueue: { name: taskQueue } })
+    .catch(() => undefined);
+  if (description !== undefined && (description.pollers ?? []).length === 0) {
+    process.stderr.write(
+      `warning: no evalshard worker polls task queue "${taskQueue}" yet; the run waits until one does ` +
+        `(start one with: evalshard worker --temporal-address … --gpu-workers … --scorer … --task-queue ${taskQueue})\n`,
+    );
+  }
 }
 
 function printReport(report: EvaluationReport): void {

@@ -57,8 +57,15 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
   }
 }
 
-async function progressOf(client: Client, handle: WorkflowHandle): Promise<ProgressSnapshot> {
-  const progress = await handle.query(progressQuery);
+const QUERY_DEADLINE_MS = 3_000;
+
+async function progressOf(client: Client, handle: WorkflowHandle): Promise<ProgressSnapshot | undefined> {
+  // A query needs a worker to answer; a closed run has nothing left to report.
+  const { status } = await handle.describe();
+  if (status.name !== 'RUNNING') return undefined;
+  const query = (holder: WorkflowHandle) =>
+    client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => holder.query(progressQuery));
+  const progress = await query(handle);
   const snapshot: ProgressSnapshot = {
     phase: progress.phase,
     shardCount: progress.shardCount,
@@ -73,7 +80,7 @@ async function progressOf(client: Client, handle: WorkflowHandle): Promise<Progr
   const holders = [handle, ...progress.activeChildren.map((id) => client.workflow.getHandle(id))];
   for (const holder of holders) {
     if (holder !== handle) {
-      const child = await holder.query(progressQuery).catch(() => undefined);
+      const child = await query(holder).catch(() => undefined);
       if (child !== undefined) {
         snapshot.shardsDone += child.completed.shards;
         snapshot.docs += child.completed.docs;
