@@ -4,6 +4,7 @@ import {
   labelIndexOf,
   parseTextcatRecord,
   readLineRecords,
+  textcatStateOf,
   updateTextcat,
   type MetricStates,
   type ScorerOptions,
@@ -59,12 +60,12 @@ export interface RangeTotals {
 export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeTotals> {
   const { bundle, scorer, states } = params;
   const textcat = scorer.textcat;
-  if (textcat === undefined || states.textcat === undefined) {
+  const textcatState = textcatStateOf(states);
+  if (textcat === undefined || textcatState === undefined) {
     throw new InputError('this worker evaluates text classification; the scorer config has no textcat family', {
       field: 'task',
     });
   }
-  const textcatState = states.textcat;
   const labelIndex = labelIndexOf(textcat);
   const encoder = bundle.encoderFor(params.batch.maxSequenceLength || bundle.defaultMaxSequenceLength);
   const batcher = new TextBatcher(params.batch);

@@ -64,7 +64,7 @@ export async function runSinglePass(
     }
     const evaluateMs = Math.round(performance.now() - evaluateStarted);
     const finalizeStarted = performance.now();
-    const scores = finalizeMetricStates(states, scorer);
+    const scores = finalizeMetricStates(states);
     const finalizeMs = Math.round(performance.now() - finalizeStarted);
     const wallMs = Math.round(performance.now() - started);
     return {

@@ -1,7 +1,7 @@
 export { InputError, InternalError, isInputError, type InputErrorDetails } from './errors.js';
 export { pythonSum, plainSum, type PythonSummation } from './summation/pythonSum.js';
 export { numpyPairwiseSum } from './summation/numpyPairwiseSum.js';
-export { prfScoresOf, precisionOf, recallOf, fscoreOf, type PrfCounts, type PrfScores } from './textcat/prfScore.js';
+export { prfScoresOf, precisionOf, recallOf, fscoreOf, type PrfCounts, type PrfScores } from './prf/prfScore.js';
 export { RocAucAccumulator } from './textcat/rocAucAccumulator.js';
 export { validateTextcatOptions, effectiveThreshold, type TextcatOptions } from './textcat/textcatOptions.js';
 export { initTextcatState, mergeTextcatState, type TextcatState } from './textcat/textcatState.js';
@@ -10,13 +10,21 @@ export { scoreTextcat, type TextcatScores } from './textcat/scoreTextcat.js';
 export { encodeTextcatState, decodeTextcatState } from './textcat/textcatCodec.js';
 export {
   initMetricStates,
+  updateMetricStates,
   mergeMetricStates,
   finalizeMetricStates,
   encodeMetricStates,
   decodeMetricStates,
+  textcatStateOf,
   type MetricStates,
+  type FamilySlot,
   type ScoreRecord,
 } from './metricStates.js';
+export { createFamilies, isFamilyName, REPORT_ORDER } from './families/createFamilies.js';
+export type { ScoreFamily } from './families/scoreFamily.js';
+export { ScoringExample } from './families/scoringExample.js';
+export type { DepsMissingIndices } from './families/depsFamily.js';
+export * from './docs/index.js';
 export { encodeScorerOptions, decodeScorerOptions, scorerDigest, sha256Hex, type ScorerOptions } from './scorerOptions.js';
 export { OrderedMerge } from './orderedMerge.js';
 export { partialDigest } from './partial/partialDigest.js';

@@ -1,49 +1,97 @@
 import type { MetricStates as MetricStatesMessage } from '@evalshard/proto';
 import { InputError } from './errors.js';
+import { createFamilies } from './families/createFamilies.js';
+import type { ScoreFamily, ScoreRecord } from './families/scoreFamily.js';
+import type { ScoringExample } from './families/scoringExample.js';
 import type { ScorerOptions } from './scorerOptions.js';
-import { decodeTextcatState, encodeTextcatState } from './textcat/textcatCodec.js';
-import { scoreTextcat } from './textcat/scoreTextcat.js';
-import { initTextcatState, mergeTextcatState, type TextcatState } from './textcat/textcatState.js';
+import type { TextcatState } from './textcat/textcatState.js';
 
-/** The states of every family a run scores; each merges on its own. */
-export interface MetricStates {
-  textcat?: TextcatState;
+export type { ScoreRecord } from './families/scoreFamily.js';
+
+export interface FamilySlot {
+  readonly family: ScoreFamily<unknown>;
+  state: unknown;
+  /** Gold documents that carried the family's annotation. */
+  annotatedDocs: number;
 }
 
-/** A flat score record in the reference's key names and order. */
-export type ScoreRecord = Record<string, unknown>;
+/** The states of every family a run scores, in report order; each merges on its own. */
+export interface MetricStates {
+  readonly slots: FamilySlot[];
+}
 
 export function initMetricStates(options: ScorerOptions): MetricStates {
-  return { textcat: options.textcat === undefined ? undefined : initTextcatState(options.textcat) };
+  return { slots: createFamilies(options).map((family) => ({ family, state: family.init(), annotatedDocs: 0 })) };
 }
 
-/** Folds `other` into `into`; `other` must not be used afterwards. */
-export function mergeMetricStates(into: MetricStates, other: MetricStates): MetricStates {
-  if (into.textcat !== undefined && other.textcat !== undefined) mergeTextcatState(into.textcat, other.textcat);
-  return into;
+/** Folds one gold/predicted document pair into every family. */
+export function updateMetricStates(states: MetricStates, example: ScoringExample): void {
+  for (const slot of states.slots) {
+    if (slot.family.annotates(example)) slot.annotatedDocs += 1;
+    slot.family.update(slot.state, example);
+  }
 }
 
-export function finalizeMetricStates(states: MetricStates, options: ScorerOptions): ScoreRecord {
+/** The text-classification state, for callers that fold predictions directly. */
+export function textcatStateOf(states: MetricStates): TextcatState | undefined {
+  return states.slots.find((slot) => slot.family.name === 'cats')?.state as TextcatState | undefined;
+}
+
+/** Folds `right` into `left` (left's documents come first); `right` must not be used afterwards. */
+export function mergeMetricStates(left: MetricStates, right: MetricStates): MetricStates {
+  left.slots.forEach((slot, i) => {
+    const other = right.slots[i]!;
+    slot.state = slot.family.merge(slot.state, other.state);
+    slot.annotatedDocs += other.annotatedDocs;
+  });
+  return left;
+}
+
+export interface FinalizeOptions {
+  /** Leave out families no gold document annotated (the default family selection). */
+  onlyAnnotated?: boolean;
+}
+
+/** One flat record; a key repeated by a later family keeps its first position. */
+export function finalizeMetricStates(states: MetricStates, options: FinalizeOptions = {}): ScoreRecord {
   const record: ScoreRecord = {};
-  if (options.textcat !== undefined && states.textcat !== undefined) {
-    Object.assign(record, scoreTextcat(states.textcat, options.textcat));
+  for (const slot of states.slots) {
+    if (options.onlyAnnotated && slot.annotatedDocs === 0) continue;
+    Object.assign(record, slot.family.finalize(slot.state));
   }
   return record;
 }
 
 export function encodeMetricStates(states: MetricStates): MetricStatesMessage {
-  return { textcat: states.textcat === undefined ? undefined : encodeTextcatState(states.textcat) };
+  return {
+    families: states.slots.map((slot) => ({
+      family: slot.family.name,
+      counts: [],
+      labels: [],
+      deps: undefined,
+      textcat: undefined,
+      ...slot.family.encode(slot.state),
+      annotatedDocs: slot.annotatedDocs,
+    })),
+  };
 }
 
 export function decodeMetricStates(message: MetricStatesMessage | undefined, options: ScorerOptions): MetricStates {
-  const states: MetricStates = {};
-  if (options.textcat !== undefined) {
-    if (message?.textcat === undefined) {
-      throw new InputError('the partial carries no textcat state but the run scores text categories', {
-        code: 'STATE_MISMATCH',
-      });
-    }
-    states.textcat = decodeTextcatState(message.textcat, options.textcat);
+  const families = createFamilies(options);
+  const encoded = message?.families ?? [];
+  const names = encoded.map((family) => family.family);
+  const expected = families.map((family) => family.name);
+  if (names.join('\u0000') !== expected.join('\u0000')) {
+    throw new InputError(
+      `the partial carries states for [${names.join(', ')}] but the run scores [${expected.join(', ')}]`,
+      { code: 'STATE_MISMATCH' },
+    );
   }
-  return states;
+  return {
+    slots: families.map((family, i) => ({
+      family,
+      state: family.decode(encoded[i]!),
+      annotatedDocs: encoded[i]!.annotatedDocs,
+    })),
+  };
 }

@@ -1,23 +1,48 @@
 import { createHash } from 'node:crypto';
-import { ScorerConfig } from '@evalshard/proto';
+import { DepsMissingIndices, ScorerConfig } from '@evalshard/proto';
 import { InputError } from './errors.js';
 import { decodeTextcatOptions, encodeTextcatOptions } from './textcat/textcatCodec.js';
 import type { TextcatOptions } from './textcat/textcatOptions.js';
 
 /** Which score families a run computes, with their options. */
 export interface ScorerOptions {
+  /** Text categories: enables the `cats` family. */
   textcat?: TextcatOptions;
+  /** Document families: tokenization, tag, pos, morph, lemma, morph_per_feat, sents, deps, ents, spans:KEY. */
+  families?: string[];
+  depsMissingIndices?: 'reference' | 'per-example';
+  spanGroups?: Array<{ key: string; allowOverlap: boolean }>;
+  /** Report only the families some gold document annotated (the default selection). */
+  onlyAnnotated?: boolean;
 }
 
 export function encodeScorerOptions(options: ScorerOptions): ScorerConfig {
-  return { textcat: options.textcat === undefined ? undefined : encodeTextcatOptions(options.textcat) };
+  return {
+    textcat: options.textcat === undefined ? undefined : encodeTextcatOptions(options.textcat),
+    families: [...(options.families ?? [])],
+    depsMissingIndices:
+      options.depsMissingIndices === 'per-example'
+        ? DepsMissingIndices.DEPS_MISSING_INDICES_PER_EXAMPLE
+        : DepsMissingIndices.DEPS_MISSING_INDICES_REFERENCE,
+    spanGroups: (options.spanGroups ?? []).map((group) => ({ key: group.key, allowOverlap: group.allowOverlap })),
+    onlyAnnotated: options.onlyAnnotated ?? false,
+  };
 }
 
 export function decodeScorerOptions(config: ScorerConfig | undefined): ScorerOptions {
-  if (config?.textcat === undefined) {
+  if (config === undefined || (config.textcat === undefined && config.families.length === 0)) {
     throw new InputError('the scorer config names no score family', { field: 'scorer', code: 'EMPTY_SCORER' });
   }
-  return { textcat: decodeTextcatOptions(config.textcat) };
+  const options: ScorerOptions = {};
+  if (config.textcat !== undefined) options.textcat = decodeTextcatOptions(config.textcat);
+  if (config.families.length > 0) {
+    options.families = [...config.families];
+    options.depsMissingIndices =
+      config.depsMissingIndices === DepsMissingIndices.DEPS_MISSING_INDICES_PER_EXAMPLE ? 'per-example' : 'reference';
+    options.spanGroups = config.spanGroups.map((group) => ({ key: group.key, allowOverlap: group.allowOverlap }));
+    options.onlyAnnotated = config.onlyAnnotated;
+  }
+  return options;
 }
 
 /** Identifies the scoring semantics of a run: same digest, same numbers. */

@@ -39,7 +39,7 @@ export function finalizeRun(store: PartialStore, runId: string, maxListedSkips: 
   }
   const merged = merger.result();
   if (merged === undefined) throw new InputError(`run ${runId} plans no shards`, { code: 'EMPTY_RUN' });
-  const scores = finalizeMetricStates(merged, options);
+  const scores = finalizeMetricStates(merged, { onlyAnnotated: options.onlyAnnotated });
   return {
     scoresJson: JSON.stringify(scores),
     shardCount: run.shardCount,

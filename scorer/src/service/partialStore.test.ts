@@ -1,8 +1,7 @@
 import type { PartialScore } from '@evalshard/proto';
 import { describe, expect, it } from 'vitest';
-import { encodeMetricStates, initMetricStates } from '../metricStates.js';
+import { encodeMetricStates, initMetricStates, textcatStateOf } from '../metricStates.js';
 import { encodeScorerOptions, scorerDigest, type ScorerOptions } from '../scorerOptions.js';
-import { initTextcatState } from '../textcat/textcatState.js';
 import { labelIndexOf, updateTextcat } from '../textcat/updateTextcat.js';
 import { finalizeRun } from './finalizeRun.js';
 import { PartialStore } from './partialStore.js';
@@ -19,7 +18,8 @@ function openStore(shardCount: number): PartialStore {
 }
 
 function partial(shardIndex: number, spamScore: number): PartialScore {
-  const state = initTextcatState(options.textcat!);
+  const states = initMetricStates(options);
+  const state = textcatStateOf(states)!;
   updateTextcat(state, options.textcat!, labelIndexOf(options.textcat!), [['spam', 1], ['ham', 0]], [
     ['ham', 1 - spamScore],
     ['spam', spamScore],
@@ -33,7 +33,7 @@ function partial(shardIndex: number, spamScore: number): PartialScore {
     bytes: 100,
     skippedCount: 0,
     skipped: [],
-    states: encodeMetricStates({ ...initMetricStates(options), textcat: state }),
+    states: encodeMetricStates(states),
   };
 }
 

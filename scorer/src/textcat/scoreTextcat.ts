@@ -1,5 +1,5 @@
 import { plainSum, pythonSum } from '../summation/pythonSum.js';
-import { precisionOf, prfScoresOf, recallOf, fscoreOf, type PrfCounts, type PrfScores } from './prfScore.js';
+import { precisionOf, prfScoresOf, recallOf, fscoreOf, type PrfCounts, type PrfScores } from '../prf/prfScore.js';
 import type { TextcatOptions } from './textcatOptions.js';
 import type { TextcatState } from './textcatState.js';
 

@@ -1,4 +1,4 @@
-import { addPrfCounts, emptyPrfCounts, type PrfCounts } from './prfScore.js';
+import { addPrfCounts, emptyPrfCounts, type PrfCounts } from '../prf/prfScore.js';
 import { RocAucAccumulator } from './rocAucAccumulator.js';
 import type { TextcatOptions } from './textcatOptions.js';
 

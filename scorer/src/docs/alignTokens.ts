@@ -1,0 +1,94 @@
+import { InputError } from '../errors.js';
+import { isSpaceCodePoint, pyLength, withoutSpace } from './pythonText.js';
+
+/** Token-to-token alignment in both directions, as spaCy's AlignmentArray. */
+export class TokenAlignment {
+  constructor(
+    /** For each predicted token, the gold tokens it covers. */
+    readonly x2y: number[][],
+    /** For each gold token, the predicted tokens it covers. */
+    readonly y2x: number[][],
+  ) {}
+
+  /** AlignmentArray slicing: the aligned indices of tokens [start, end), in order. */
+  x2yRange(start: number, end: number): number[] {
+    const out: number[] = [];
+    for (let i = start; i < end; i++) out.push(...(this.x2y[i] ?? []));
+    return out;
+  }
+}
+
+/**
+ * spaCy's `get_alignments` (training/align.pyx), step for step: characters of
+ * the lowercased token texts are matched, identical tokens that start at the
+ * same place jump together, and unmatched whitespace is skipped. Texts that
+ * differ in anything but case and whitespace cannot be aligned.
+ */
+export function alignTokens(predicted: readonly string[], gold: readonly string[]): TokenAlignment {
+  const charToTokenA = charToToken(predicted);
+  const charToTokenB = charToToken(gold);
+  const strA = [...predicted.join('').toLowerCase()].map((c) => c.codePointAt(0)!);
+  const strB = [...gold.join('').toLowerCase()].map((c) => c.codePointAt(0)!);
+  if (
+    withoutSpace(String.fromCodePoint(...strA)) !== withoutSpace(String.fromCodePoint(...strB)) ||
+    strA.length !== charToTokenA.length ||
+    strB.length !== charToTokenB.length
+  ) {
+    throw new InputError('the gold and predicted documents have different texts (beyond case and whitespace)', {
+      code: 'TEXT_MISMATCH',
+    });
+  }
+  const lengthsA = predicted.map(pyLength);
+  const lengthsB = gold.map(pyLength);
+  const a2b: Set<number>[] = [];
+  const b2a: Set<number>[] = [];
+  let charA = 0;
+  let charB = 0;
+  let previousA = -1;
+  let previousB = -1;
+  while (charA < strA.length && charB < strB.length) {
+    const tokenA = charToTokenA[charA]!;
+    const tokenB = charToTokenB[charB]!;
+    if (previousA !== tokenA) a2b.push(new Set());
+    if (previousB !== tokenB) b2a.push(new Set());
+    if (
+      predicted[tokenA] === gold[tokenB] &&
+      (charA === 0 || charToTokenA[charA - 1]! < tokenA) &&
+      (charB === 0 || charToTokenB[charB - 1]! < tokenB)
+    ) {
+      a2b[a2b.length - 1]!.add(tokenB);
+      b2a[b2a.length - 1]!.add(tokenA);
+      charA += lengthsA[tokenA]!;
+      charB += lengthsB[tokenB]!;
+    } else if (strA[charA] === strB[charB]) {
+      a2b[a2b.length - 1]!.add(tokenB);
+      b2a[b2a.length - 1]!.add(tokenA);
+      charA += 1;
+      charB += 1;
+    } else if (isSpaceCodePoint(strA[charA]!)) {
+      charA += 1;
+    } else if (isSpaceCodePoint(strB[charB]!)) {
+      charB += 1;
+    } else {
+      throw new InputError('the gold and predicted documents have different texts (beyond case and whitespace)', {
+        code: 'TEXT_MISMATCH',
+      });
+    }
+    previousA = tokenA;
+    previousB = tokenB;
+  }
+  for (let k = new Set(charToTokenA.slice(charA)).size; k > 0; k--) a2b.push(new Set());
+  for (let k = new Set(charToTokenB.slice(charB)).size; k > 0; k--) b2a.push(new Set());
+  const sorted = (sets: Set<number>[]) => sets.map((set) => [...set].sort((x, y) => x - y));
+  return new TokenAlignment(sorted(a2b), sorted(b2a));
+}
+
+// For every code point of the lowercased tokens, the token it belongs to.
+function charToToken(tokens: readonly string[]): number[] {
+  const map: number[] = [];
+  tokens.forEach((token, i) => {
+    const length = pyLength(token.toLowerCase());
+    for (let k = 0; k < length; k++) map.push(i);
+  });
+  return map;
+}

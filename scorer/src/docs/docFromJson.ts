@@ -1,0 +1,222 @@
+import { InputError } from '../errors.js';
+import { CodePointText, pyIsSpace, withoutSpace } from './pythonText.js';
+import type { ScoredDoc, ScoredToken, TokenSpan } from './scoredDoc.js';
+import { setSentenceStarts } from './setSentenceStarts.js';
+
+/** Universal POS tags spaCy accepts ("" is none). */
+const POS_TAGS = new Set([
+  'ADJ', 'ADP', 'ADV', 'AUX', 'CCONJ', 'CONJ', 'DET', 'EOL', 'INTJ', 'NOUN', 'NUM', 'PART', 'PRON', 'PROPN',
+  'PUNCT', 'SCONJ', 'SPACE', 'SYM', 'VERB', 'X',
+]);
+const STRING_ATTRIBUTES = ['tag', 'pos', 'morph', 'lemma', 'dep'] as const;
+
+/** Where a record came from, for error messages. */
+export interface RecordOrigin {
+  file: string;
+  byteOffset: number;
+  /** The document's name when it has no "id": its position in the file. */
+  fallbackId: string;
+}
+
+/**
+ * A document in the shape of spaCy's `Doc.to_json()`, read as `Doc.from_json`
+ * reads it, plus two extensions for what to_json cannot say:
+ * `"ents_missing": [{"start", "end"}]` marks tokens whose entity annotation is
+ * unknown, and `"has_unknown_spaces": true`. An `"id"` names the document.
+ */
+export function docFromJson(value: unknown, origin: RecordOrigin): ScoredDoc {
+  const record = asObject(value, origin, 'the record');
+  const id = record.id === undefined ? origin.fallbackId : String(record.id);
+  const fail = (reason: string): never => {
+    throw new InputError(`${origin.file}: byte ${origin.byteOffset}: document ${id}: ${reason}`, {
+      file: origin.file,
+      byteOffset: origin.byteOffset,
+      code: 'BAD_RECORD',
+    });
+  };
+  if (typeof record.text !== 'string') return fail('"text" must be a string');
+  const text = new CodePointText(record.text);
+  if (!Array.isArray(record.tokens)) return fail('"tokens" must be a list');
+
+  const rawTokens = record.tokens.map((token, i) => asObject(token, origin, `token ${i}`));
+  const words = rawTokens.map((token, i) => {
+    const { start, end } = token;
+    if (!isIndex(start) || !isIndex(end) || start >= end || end > text.length) {
+      fail(`token ${i} has start ${String(start)} and end ${String(end)}, outside the text of ${text.length} characters`);
+    }
+    return text.slice(start as number, end as number);
+  });
+  const spaces = spacesFor(words, record.text, fail);
+
+  const tokens: ScoredToken[] = words.map((word, i) => ({
+    text: word,
+    idx: rawTokens[i]!.start as number,
+    length: (rawTokens[i]!.end as number) - (rawTokens[i]!.start as number),
+    space: spaces[i]!,
+    tag: null,
+    pos: null,
+    morph: null,
+    lemma: null,
+    dep: null,
+    head: i,
+    sentStart: 0,
+    entIob: 0,
+  }));
+
+  for (const attribute of [...STRING_ATTRIBUTES, 'head'] as const) {
+    const present = rawTokens.filter((token) => token[attribute] !== undefined).length;
+    if (present === 0) continue;
+    if (present !== rawTokens.length) fail(`"${attribute}" is given for some tokens but not all (spaCy requires all or none)`);
+  }
+  const hasDep = rawTokens.length > 0 && rawTokens[0]!.dep !== undefined;
+  if (rawTokens.length > 0 && rawTokens[0]!.head !== undefined && !hasDep) fail('"head" is given without "dep"');
+  rawTokens.forEach((raw, i) => {
+    const token = tokens[i]!;
+    for (const attribute of STRING_ATTRIBUTES) {
+      const attributeValue = raw[attribute];
+      if (attributeValue === undefined) continue;
+      if (typeof attributeValue !== 'string') fail(`token ${i}: "${attribute}" must be a string`);
+      token[attribute] = attributeValue === '' ? null : (attributeValue as string);
+    }
+    if (token.pos !== null && !POS_TAGS.has(token.pos)) fail(`token ${i}: "${token.pos}" is not a universal POS tag`);
+    if (raw.head !== undefined) {
+      if (!Number.isInteger(raw.head) || (raw.head as number) < 0 || (raw.head as number) >= tokens.length) {
+        fail(`token ${i}: head ${String(raw.head)} is outside the document's ${tokens.length} tokens`);
+      }
+      token.head = raw.head as number;
+    }
+  });
+
+  const charSpan = (span: unknown, what: string, labelled: boolean): TokenSpan => {
+    const object = asObject(span, origin, what);
+    const { start, end } = object;
+    const first = tokens.findIndex((token) => token.idx === start);
+    const last = tokens.findIndex((token) => token.idx + token.length === end);
+    if (!isIndex(start) || !isIndex(end) || first < 0 || last < first) {
+      return fail(`${what} [${String(start)}, ${String(end)}) does not start and end on token boundaries`);
+    }
+    const label = object.label ?? '';
+    if (labelled && typeof label !== 'string') fail(`${what}: "label" must be a string`);
+    return { start: first, end: last + 1, label: label as string };
+  };
+
+  if (tokens.some((token) => token.dep !== null)) {
+    setSentenceStarts(tokens);
+  } else if (record.sents !== undefined) {
+    for (const [i, sentence] of listOf(record.sents, 'sents', fail).entries()) {
+      const span = charSpan(sentence, `sentence ${i}`, false);
+      tokens[span.start]!.sentStart = 1;
+      for (let t = span.start + 1; t < span.end; t++) tokens[t]!.sentStart = -1;
+    }
+  }
+
+  const ents: TokenSpan[] = [];
+  if (record.ents !== undefined) {
+    for (const token of tokens) token.entIob = 2;
+    for (const [i, ent] of listOf(record.ents, 'ents', fail).entries()) {
+      const span = charSpan(ent, `entity ${i}`, true);
+      for (let t = span.start; t < span.end; t++) {
+        if (tokens[t]!.entIob !== 2) fail(`entity ${i} overlaps another entity`);
+        tokens[t]!.entIob = t === span.start ? 3 : 1;
+      }
+      ents.push(span);
+    }
+    ents.sort((a, b) => a.start - b.start);
+  }
+  if (record.ents_missing !== undefined) {
+    for (const [i, missing] of listOf(record.ents_missing, 'ents_missing', fail).entries()) {
+      const span = charSpan(missing, `ents_missing ${i}`, false);
+      for (let t = span.start; t < span.end; t++) {
+        if (tokens[t]!.entIob === 1 || tokens[t]!.entIob === 3) fail(`ents_missing ${i} overlaps an entity`);
+        tokens[t]!.entIob = 0;
+      }
+    }
+  }
+
+  const spans = new Map<string, TokenSpan[]>();
+  if (record.spans !== undefined) {
+    const groups = asObject(record.spans, origin, '"spans"');
+    for (const [key, group] of Object.entries(groups)) {
+      spans.set(
+        key,
+        listOf(group, `spans.${key}`, fail).map((span, i) => charSpan(span, `span ${key}[${i}]`, true)),
+      );
+    }
+  }
+
+  const cats: Array<readonly [string, number]> = [];
+  if (record.cats !== undefined) {
+    for (const [label, catValue] of Object.entries(asObject(record.cats, origin, '"cats"'))) {
+      const numeric = typeof catValue === 'boolean' ? Number(catValue) : catValue;
+      if (typeof numeric !== 'number' || !Number.isFinite(numeric)) fail(`"cats"."${label}" must be a finite number`);
+      cats.push([label, numeric as number]);
+    }
+  }
+
+  return {
+    id,
+    text: record.text,
+    tokens,
+    ents,
+    spans,
+    cats,
+    hasUnknownSpaces: record.has_unknown_spaces === true,
+  };
+}
+
+/**
+ * spaCy's `get_words_and_spaces`: which tokens a trailing space follows. The
+ * tokens must tile the text the way from_json expects (whitespace beyond one
+ * space between words is a token of its own).
+ */
+function spacesFor(words: string[], text: string, fail: (reason: string) => never): boolean[] {
+  if (withoutSpace(words.join('')) !== withoutSpace(text)) fail('the tokens do not spell the text');
+  const source = new CodePointText(text);
+  const rebuilt: string[] = [];
+  const spaces: boolean[] = [];
+  let position = 0;
+  for (const word of words.filter((w) => !pyIsSpace(w))) {
+    const start = source.indexOf(word, position);
+    if (start < 0) fail('the tokens do not spell the text');
+    if (start > position) {
+      rebuilt.push(source.slice(position, start));
+      spaces.push(false);
+      position = start;
+    }
+    rebuilt.push(word);
+    spaces.push(false);
+    position += [...word].length;
+    if (position < source.length && source.codePointAt(position) === 0x20) {
+      spaces[spaces.length - 1] = true;
+      position += 1;
+    }
+  }
+  if (position < source.length) {
+    rebuilt.push(source.slice(position, source.length));
+    spaces.push(false);
+  }
+  if (rebuilt.length !== words.length || rebuilt.some((word, i) => word !== words[i])) {
+    fail('the tokens do not tile the text: whitespace beyond one space between tokens must be a token of its own');
+  }
+  return spaces;
+}
+
+function asObject(value: unknown, origin: RecordOrigin, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputError(`${origin.file}: byte ${origin.byteOffset}: ${what} must be a JSON object`, {
+      file: origin.file,
+      byteOffset: origin.byteOffset,
+      code: 'BAD_RECORD',
+    });
+  }
+  return value as Record<string, unknown>;
+}
+
+function listOf(value: unknown, what: string, fail: (reason: string) => never): unknown[] {
+  if (!Array.isArray(value)) return fail(`"${what}" must be a list`);
+  return value;
+}
+
+function isIndex(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0;
+}

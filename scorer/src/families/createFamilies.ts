@@ -1,0 +1,75 @@
+import { InputError } from '../errors.js';
+import type { ScorerOptions } from '../scorerOptions.js';
+import { catsFamily } from './catsFamily.js';
+import { depsFamily } from './depsFamily.js';
+import { entsFamily } from './entsFamily.js';
+import { morphPerFeatFamily } from './morphPerFeatFamily.js';
+import type { ScoreFamily } from './scoreFamily.js';
+import { sentsFamily, spanGroupFamily } from './spansFamily.js';
+import { tokenAttrFamily } from './tokenAttrFamily.js';
+import { tokenizationFamily } from './tokenizationFamily.js';
+
+/**
+ * Report order: the tokenizer's keys, then the components of spaCy's default
+ * scoring pipeline (senter, tagger, morphologizer, parser, ner, textcat),
+ * then lemmatizer and span categorizers.
+ */
+export const REPORT_ORDER = [
+  'tokenization', 'sents', 'tag', 'pos', 'morph', 'morph_per_feat', 'deps', 'ents', 'cats', 'lemma',
+] as const;
+
+export const DOC_FAMILIES = new Set<string>(REPORT_ORDER.filter((name) => name !== 'cats'));
+
+export function isFamilyName(name: string): boolean {
+  return DOC_FAMILIES.has(name) || name === 'cats' || /^spans:.+$/.test(name);
+}
+
+/** The families a scorer config asks for, in report order. */
+export function createFamilies(options: ScorerOptions): Array<ScoreFamily<unknown>> {
+  const requested = new Set(options.families ?? []);
+  if (options.textcat !== undefined) requested.add('cats');
+  for (const name of requested) {
+    if (!isFamilyName(name)) {
+      throw new InputError(
+        `unknown score family "${name}"; known: ${[...REPORT_ORDER, 'spans:KEY'].join(', ')}`,
+        { field: 'scorers', code: 'BAD_SCORER' },
+      );
+    }
+  }
+  const families: Array<ScoreFamily<unknown>> = [];
+  for (const name of REPORT_ORDER) {
+    if (!requested.has(name)) continue;
+    families.push(familyNamed(name, options) as ScoreFamily<unknown>);
+  }
+  const spanKeys = [...requested].filter((name) => name.startsWith('spans:')).map((name) => name.slice('spans:'.length));
+  for (const key of spanKeys.sort()) {
+    const allowOverlap = options.spanGroups?.find((group) => group.key === key)?.allowOverlap ?? true;
+    families.push(spanGroupFamily(key, allowOverlap) as ScoreFamily<unknown>);
+  }
+  return families;
+}
+
+function familyNamed(name: (typeof REPORT_ORDER)[number], options: ScorerOptions): ScoreFamily<unknown> {
+  switch (name) {
+    case 'tokenization':
+      return tokenizationFamily() as ScoreFamily<unknown>;
+    case 'sents':
+      return sentsFamily() as ScoreFamily<unknown>;
+    case 'tag':
+    case 'pos':
+    case 'morph':
+    case 'lemma':
+      return tokenAttrFamily(name) as ScoreFamily<unknown>;
+    case 'morph_per_feat':
+      return morphPerFeatFamily() as ScoreFamily<unknown>;
+    case 'deps':
+      return depsFamily(options.depsMissingIndices ?? 'reference') as ScoreFamily<unknown>;
+    case 'ents':
+      return entsFamily() as ScoreFamily<unknown>;
+    case 'cats':
+      if (options.textcat === undefined) {
+        throw new InputError('the cats family needs category labels', { field: 'cats', code: 'BAD_SCORER' });
+      }
+      return catsFamily(options.textcat) as ScoreFamily<unknown>;
+  }
+}

@@ -1,0 +1,206 @@
+import type { DepsState as DepsStateMessage } from '@evalshard/proto';
+import { pyIsSpace, pyStrip } from '../docs/pythonText.js';
+import { PrfMap, totalOf } from '../prf/prfMap.js';
+import { emptyPrfCounts, fscoreOf } from '../prf/prfScore.js';
+import { scoreSet, tupleKey } from '../prf/scoreSet.js';
+import type { ScoreFamily } from './scoreFamily.js';
+import type { ScoringExample } from './scoringExample.js';
+
+const UNLABELLED = 'u';
+const LABELLED = 'l';
+const DEP = 'dep:';
+const IGNORED_LABELS = new Set(['p', 'punct']);
+
+export type DepsMissingIndices = 'reference' | 'per-example';
+
+interface IndexCounts {
+  /** What the index adds when no earlier document marked it missing. */
+  ifPresent: PrfMap;
+  /** What it adds when one did: predictions there are skipped. */
+  ifMissing: PrfMap;
+}
+
+export interface DepsState {
+  base: PrfMap;
+  perIndex: Map<number, IndexCounts>;
+  missing: Set<number>;
+}
+
+/**
+ * The parser's scores (`dep_uas`, `dep_las`, `dep_las_per_type`) from
+ * Scorer.score_deps with lowercased labels and `p`/`punct` ignored.
+ *
+ * spaCy builds its set of missing gold indices once, before the loop over
+ * documents, so a missing dependency at token i suppresses predictions at
+ * token i in every later document. That makes the state order-dependent; it
+ * stays mergeable by keeping, per gold index, the counts for both cases and
+ * the indices this state marked missing: merge(L, R) takes R's counts by
+ * whether L marked the index. Shards merge in shard order. `per-example`
+ * keeps missing indices within their document, and the state is plain sums.
+ */
+export function depsFamily(mode: DepsMissingIndices): ScoreFamily<DepsState> {
+  return {
+    name: 'deps',
+    init: () => ({ base: new PrfMap(), perIndex: new Map(), missing: new Set() }),
+    annotates: (example) => example.gold.tokens.some((token) => token.dep !== null),
+    update(state, example) {
+      const contributions = exampleContributions(example);
+      if (mode === 'per-example') {
+        state.base.addAll(contributions.base);
+        for (const [index, counts] of contributions.perIndex) {
+          state.base.addAll(contributions.missing.has(index) ? counts.ifMissing : counts.ifPresent);
+        }
+        return;
+      }
+      state.base.addAll(contributions.base);
+      for (const [index, counts] of contributions.perIndex) {
+        const slot = slotFor(state, index);
+        const missingAlready = contributions.missing.has(index) || state.missing.has(index);
+        slot.ifPresent.addAll(missingAlready ? counts.ifMissing : counts.ifPresent);
+        slot.ifMissing.addAll(counts.ifMissing);
+      }
+      for (const index of contributions.missing) state.missing.add(index);
+    },
+    merge(left, right) {
+      left.base.addAll(right.base);
+      for (const [index, counts] of right.perIndex) {
+        const slot = slotFor(left, index);
+        slot.ifPresent.addAll(left.missing.has(index) ? counts.ifMissing : counts.ifPresent);
+        slot.ifMissing.addAll(counts.ifMissing);
+      }
+      for (const index of right.missing) left.missing.add(index);
+      return left;
+    },
+    finalize(state) {
+      const total = new PrfMap().addAll(state.base);
+      for (const counts of state.perIndex.values()) total.addAll(counts.ifPresent);
+      const unlabelled = total.counts.get(UNLABELLED) ?? emptyPrfCounts();
+      if (totalOf(unlabelled) === 0) return { dep_uas: null, dep_las: null, dep_las_per_type: null };
+      const labels = [...total.counts.keys()].filter((key) => key.startsWith(DEP) && totalOf(total.counts.get(key)!) > 0);
+      const perType: Record<string, unknown> = {};
+      for (const [key, scores] of Object.entries(total.toScores(labels))) perType[key.slice(DEP.length)] = scores;
+      return {
+        dep_uas: fscoreOf(unlabelled),
+        dep_las: fscoreOf(total.counts.get(LABELLED) ?? emptyPrfCounts()),
+        dep_las_per_type: perType,
+      };
+    },
+    encode: (state) => ({ deps: encodeDeps(state) }),
+    decode: (message) => decodeDeps(message.deps),
+  };
+}
+
+interface ExampleContributions {
+  base: PrfMap;
+  perIndex: Map<number, IndexCounts>;
+  missing: Set<number>;
+}
+
+// One document's counts, split by the gold index each tuple belongs to.
+function exampleContributions(example: ScoringExample): ExampleContributions {
+  const { gold, predicted } = example;
+  const x2y = example.alignment.x2y;
+  const missing = new Set<number>();
+  const goldByIndex = new Map<number, { head: number; dep: string }>();
+  gold.tokens.forEach((token, i) => {
+    const dep = (token.dep ?? '').toLowerCase();
+    if (dep === '') missing.add(i);
+    else if (!IGNORED_LABELS.has(dep)) goldByIndex.set(i, { head: token.head, dep });
+  });
+  const base = new PrfMap();
+  const predictedByIndex = new Map<number, { tuples: Array<{ head: number; dep: string }>; unaligned: number }>();
+  predicted.tokens.forEach((token, j) => {
+    if (pyIsSpace(token.text)) return;
+    const goldIndex = x2y[j]!.length === 1 ? x2y[j]![0]! : null;
+    const dep = (token.dep ?? '').toLowerCase();
+    if (IGNORED_LABELS.has(dep) || pyStrip(token.text) === '') return;
+    const headAlignment = x2y[token.head]!;
+    const goldHead = headAlignment.length === 1 ? headAlignment[0]! : null;
+    if (goldIndex === null) {
+      // Never in the missing set: counted whatever is missing.
+      base.get(UNLABELLED).fp += 1;
+      base.get(LABELLED).fp += 1;
+      return;
+    }
+    let entry = predictedByIndex.get(goldIndex);
+    if (entry === undefined) {
+      entry = { tuples: [], unaligned: 0 };
+      predictedByIndex.set(goldIndex, entry);
+    }
+    if (goldHead === null) entry.unaligned += 1;
+    else entry.tuples.push({ head: goldHead, dep });
+  });
+
+  const perIndex = new Map<number, IndexCounts>();
+  for (const index of new Set([...goldByIndex.keys(), ...predictedByIndex.keys()])) {
+    const gold = goldByIndex.get(index);
+    const prediction = predictedByIndex.get(index);
+    perIndex.set(index, {
+      ifPresent: indexCounts(index, gold, prediction),
+      ifMissing: indexCounts(index, gold, undefined),
+    });
+  }
+  return { base, perIndex, missing };
+}
+
+function indexCounts(
+  index: number,
+  gold: { head: number; dep: string } | undefined,
+  prediction: { tuples: Array<{ head: number; dep: string }>; unaligned: number } | undefined,
+): PrfMap {
+  const counts = new PrfMap();
+  const goldLabelled = new Set(gold === undefined ? [] : [tupleKey(index, gold.head, gold.dep)]);
+  const goldUnlabelled = new Set(gold === undefined ? [] : [tupleKey(index, gold.head)]);
+  const predictedLabelled = new Set((prediction?.tuples ?? []).map((t) => tupleKey(index, t.head, t.dep)));
+  const predictedUnlabelled = new Set((prediction?.tuples ?? []).map((t) => tupleKey(index, t.head)));
+  scoreSet(counts.get(LABELLED), predictedLabelled, goldLabelled);
+  scoreSet(counts.get(UNLABELLED), predictedUnlabelled, goldUnlabelled);
+  counts.get(LABELLED).fp += prediction?.unaligned ?? 0;
+  counts.get(UNLABELLED).fp += prediction?.unaligned ?? 0;
+  const labels = new Set([...(gold === undefined ? [] : [gold.dep]), ...(prediction?.tuples ?? []).map((t) => t.dep)]);
+  for (const label of labels) {
+    const predictedForLabel = new Set(
+      (prediction?.tuples ?? []).filter((t) => t.dep === label).map((t) => tupleKey(index, t.head, t.dep)),
+    );
+    const goldForLabel = new Set(gold !== undefined && gold.dep === label ? [tupleKey(index, gold.head, gold.dep)] : []);
+    scoreSet(counts.get(DEP + label), predictedForLabel, goldForLabel);
+  }
+  return counts;
+}
+
+function slotFor(state: DepsState, index: number): IndexCounts {
+  let slot = state.perIndex.get(index);
+  if (slot === undefined) {
+    slot = { ifPresent: new PrfMap(), ifMissing: new PrfMap() };
+    state.perIndex.set(index, slot);
+  }
+  return slot;
+}
+
+function encodeDeps(state: DepsState): DepsStateMessage {
+  return {
+    base: state.base.toEntries(),
+    indices: [...state.perIndex.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([index, counts]) => ({
+        index,
+        ifPresent: counts.ifPresent.toEntries(),
+        ifMissing: counts.ifMissing.toEntries(),
+      })),
+    missing: [...state.missing].sort((a, b) => a - b),
+  };
+}
+
+function decodeDeps(message: DepsStateMessage | undefined): DepsState {
+  const state: DepsState = { base: new PrfMap(), perIndex: new Map(), missing: new Set() };
+  if (message === undefined) return state;
+  state.base = PrfMap.fromEntries(message.base);
+  for (const entry of message.indices) {
+    state.perIndex.set(entry.index, {
+      ifPresent: PrfMap.fromEntries(entry.ifPresent),
+      ifMissing: PrfMap.fromEntries(entry.ifMissing),
+    });
+  }
+  state.missing = new Set(message.missing);
+  return state;
+}

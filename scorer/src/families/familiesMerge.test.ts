@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { MetricStates as MetricStatesMessage } from '@evalshard/proto';
+import { describe, expect, it } from 'vitest';
+import { docFromJson } from '../docs/docFromJson.js';
+import {
+  decodeMetricStates,
+  encodeMetricStates,
+  finalizeMetricStates,
+  initMetricStates,
+  mergeMetricStates,
+  updateMetricStates,
+  type MetricStates,
+} from '../metricStates.js';
+import type { ScorerOptions } from '../scorerOptions.js';
+import { oracleFixturePaths, readOracleJson } from '../testing/oracleFixtures.js';
+import { ScoringExample } from './scoringExample.js';
+
+interface DocsOracle {
+  cases: Array<{ name: string; docs: Array<{ gold: unknown; pred: unknown }>; error?: string }>;
+}
+
+// Every document pair of the committed oracle fixture, as one stream.
+const fixture = readOracleJson<DocsOracle>(oracleFixturePaths('docs-oracle.json')[0]!);
+const examples = fixture.cases
+  .filter((c) => c.error === undefined)
+  .flatMap((c) =>
+    c.docs.map((pair, i) => {
+      const origin = (side: string) => ({ file: `${c.name}.${side}`, byteOffset: 0, fallbackId: String(i) });
+      return new ScoringExample(docFromJson(pair.gold, origin('gold')), docFromJson(pair.pred, origin('pred')));
+    }),
+  );
+
+const FAMILIES = ['tokenization', 'sents', 'tag', 'pos', 'morph', 'morph_per_feat', 'deps', 'ents', 'lemma', 'spans:sc'];
+
+function fold(options: ScorerOptions, stream: readonly ScoringExample[]): MetricStates {
+  const states = initMetricStates(options);
+  for (const example of stream) updateMetricStates(states, example);
+  return states;
+}
+
+function overTheWire(states: MetricStates, options: ScorerOptions): MetricStates {
+  const bytes = MetricStatesMessage.encode(encodeMetricStates(states)).finish();
+  return decodeMetricStates(MetricStatesMessage.decode(bytes), options);
+}
+
+// Merges adjacent shards, left before right, in a random order: any merge tree over ordered shards.
+function mergeInRandomTree(states: MetricStates[], picks: number[]): MetricStates {
+  const pending = [...states];
+  let pick = 0;
+  while (pending.length > 1) {
+    const i = (picks[pick++ % Math.max(1, picks.length)] ?? 0) % (pending.length - 1);
+    pending.splice(i, 2, mergeMetricStates(pending[i]!, pending[i + 1]!));
+  }
+  return pending[0]!;
+}
+
+describe('every document family merges to the single-pass result', () => {
+  it.each([['reference'], ['per-example']] as const)(
+    'for any contiguous sharding and any merge tree (deps missing indices: %s)',
+    (depsMissingIndices) => {
+      const options: ScorerOptions = { families: FAMILIES, depsMissingIndices };
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: examples.length }),
+          fc.integer({ min: 1, max: examples.length }),
+          fc.array(fc.nat(), { maxLength: 12 }),
+          fc.array(fc.nat(), { maxLength: 24 }),
+          (offset, length, rawCuts, picks) => {
+            const stream = examples.slice(offset, offset + length);
+            const cuts = [...new Set([0, ...rawCuts.map((c) => c % (stream.length + 1)), stream.length])].sort((a, b) => a - b);
+            const shards = cuts.slice(1).map((end, i) => overTheWire(fold(options, stream.slice(cuts[i], end)), options));
+            if (shards.length === 0) shards.push(fold(options, []));
+            const expected = finalizeMetricStates(fold(options, stream));
+            expect(finalizeMetricStates(mergeInRandomTree(shards, picks))).toEqual(expected);
+          },
+        ),
+        { numRuns: 100 },
+      );
+    },
+  );
+
+  it('differs from the reference once the per-document correction is asked for', () => {
+    const reference = finalizeMetricStates(fold({ families: ['deps'] }, examples));
+    const corrected = finalizeMetricStates(fold({ families: ['deps'], depsMissingIndices: 'per-example' }, examples));
+    expect(corrected.dep_las).not.toBe(reference.dep_las);
+  });
+});
