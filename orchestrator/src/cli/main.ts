@@ -3,6 +3,7 @@ import { gpuWorkerCommand } from '@evalshard/gpu-worker';
 import { scorerCommand } from '@evalshard/scorer';
 import { DEFAULT_TASK_QUEUE } from '../temporalWorker.js';
 import { runCommand } from './runCommand.js';
+import { scoreCommand } from './scoreCommand.js';
 import { workerCommand } from './workerCommand.js';
 
 function positiveInteger(value: string): number {
@@ -54,6 +55,38 @@ export async function main(argv: string[]): Promise<number> {
         taskQueue: options.taskQueue as string | undefined,
         stateDir: options.stateDir as string,
         progress: options.progress as boolean,
+      });
+    });
+
+  program
+    .command('score')
+    .description('score predictions that already exist against gold documents')
+    .requiredOption('--gold <file>', 'gold documents')
+    .requiredOption('--pred <file>', 'predicted documents, in the same order')
+    .addOption(new Option('--format <format>', 'document format (default: from the file name)').choices(['jsonl']))
+    .option('--scorers <list>', 'families, comma-separated: tokenization, tag, pos, morph, lemma, morph_per_feat, ents, spans:KEY, cats, deps, sents (default: all the gold annotates)', list)
+    .option('--cats-labels <labels>', 'category labels in component order (default: as they first appear in the gold)', list)
+    .option('--multi-label', 'categories are not mutually exclusive')
+    .option('--threshold <t>', 'multi-label decision threshold', Number)
+    .option('--positive-label <label>', 'the positive label of a binary exclusive task')
+    .addOption(new Option('--macro-summation <mode>', 'CPython sum() the macro scores reproduce').choices(['compensated', 'plain']))
+    .addOption(new Option('--deps-missing <mode>', 'how far a missing gold dependency reaches').choices(['reference', 'per-example']))
+    .option('--config <file>', 'all options in a YAML or JSON file, with the reference\'s option names')
+    .option('--json <file>', 'write the full report (scores and run metadata) as JSON')
+    .action(async (options: Record<string, unknown>) => {
+      exitCode = await scoreCommand({
+        gold: options.gold as string,
+        pred: options.pred as string,
+        format: options.format as 'jsonl' | undefined,
+        scorers: options.scorers as string[] | undefined,
+        catsLabels: options.catsLabels as string[] | undefined,
+        multiLabel: options.multiLabel as boolean | undefined,
+        threshold: options.threshold as number | undefined,
+        positiveLabel: options.positiveLabel as string | undefined,
+        macroSummation: options.macroSummation as 'compensated' | 'plain' | undefined,
+        depsMissing: options.depsMissing as 'reference' | 'per-example' | undefined,
+        config: options.config as string | undefined,
+        json: options.json as string | undefined,
       });
     });
 

@@ -1,39 +1,46 @@
 /**
- * Scores as text: every scalar key with its value, then one row per label
- * joining the per-type maps (`cats_f_per_type` gives p, r, f columns,
- * `cats_auc_per_type` an auc column).
+ * Scores as text: every scalar key with its value, then one table per family
+ * of per-label maps, joining maps of one family (`cats_f_per_type` gives p,
+ * r, f columns, `cats_auc_per_type` an auc column).
  */
 export function scoreTable(scores: Record<string, unknown>): string {
   const scalars: Array<[string, string]> = [];
-  const perType = new Map<string, Map<string, string>>();
-  const columns: string[] = [];
+  const tables = new Map<string, { columns: string[]; rows: Map<string, Map<string, string>> }>();
   for (const [key, value] of Object.entries(scores)) {
-    if (value !== null && typeof value === 'object') {
-      const family = key.replace(/_per_type$/, '').replace(/^[a-z]+_/, '');
-      for (const [label, entry] of Object.entries(value as Record<string, unknown>)) {
-        const row = perType.get(label) ?? new Map<string, string>();
-        perType.set(label, row);
-        if (entry !== null && typeof entry === 'object') {
-          for (const [field, number] of Object.entries(entry as Record<string, unknown>)) {
-            addColumn(columns, field);
-            row.set(field, formatValue(number));
-          }
-        } else {
-          addColumn(columns, family);
-          row.set(family, formatValue(entry));
-        }
-      }
-    } else {
+    if (value === null || typeof value !== 'object') {
       scalars.push([key, formatValue(value)]);
+      continue;
+    }
+    const family = key.replace(/_(f_|auc_|las_)?per_(type|feat)$/, '');
+    const column = /_auc_per_type$/.test(key) ? 'auc' : undefined;
+    let table = tables.get(family);
+    if (table === undefined) {
+      table = { columns: [], rows: new Map() };
+      tables.set(family, table);
+    }
+    for (const [label, entry] of Object.entries(value as Record<string, unknown>)) {
+      const row = table.rows.get(label) ?? new Map<string, string>();
+      table.rows.set(label, row);
+      if (entry !== null && typeof entry === 'object') {
+        for (const [field, number] of Object.entries(entry as Record<string, unknown>)) {
+          addColumn(table.columns, field);
+          row.set(field, formatValue(number));
+        }
+      } else {
+        const name = column ?? key;
+        addColumn(table.columns, name);
+        row.set(name, formatValue(entry));
+      }
     }
   }
   const keyWidth = Math.max(...scalars.map(([key]) => key.length), 5);
   const lines = scalars.map(([key, value]) => `  ${key.padEnd(keyWidth)}  ${value}`);
-  if (perType.size > 0) {
-    const labelWidth = Math.max(...[...perType.keys()].map((label) => label.length), 5);
-    lines.push('', `  ${'label'.padEnd(labelWidth)}  ${columns.map((c) => c.toUpperCase().padStart(8)).join('')}`);
-    for (const [label, row] of perType) {
-      lines.push(`  ${label.padEnd(labelWidth)}  ${columns.map((c) => (row.get(c) ?? '').padStart(8)).join('')}`);
+  for (const [family, table] of tables) {
+    if (table.rows.size === 0) continue;
+    const labelWidth = Math.max(...[...table.rows.keys()].map((label) => label.length), family.length);
+    lines.push('', `  ${family.padEnd(labelWidth)}  ${table.columns.map((c) => c.toUpperCase().padStart(8)).join('')}`);
+    for (const [label, row] of table.rows) {
+      lines.push(`  ${label.padEnd(labelWidth)}  ${table.columns.map((c) => (row.get(c) ?? '').padStart(8)).join('')}`);
     }
   }
   return lines.join('\n');

@@ -1,2 +1,4 @@
 export { readLineRecords, type RawRecord, type ByteRangeOptions } from './readLineRecords.js';
 export { parseTextcatRecord, type TextcatRecord } from './textcatRecord.js';
+export { readDocs, formatOf, type DocFormat, type LocatedDoc, type DocRange } from './readDocs.js';
+export { pairDocs } from './pairDocs.js';

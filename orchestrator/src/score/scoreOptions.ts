@@ -1,0 +1,65 @@
+import { InputError, isFamilyName, REPORT_ORDER, validateTextcatOptions, type ScorerOptions } from '@evalshard/scorer';
+import type { ScoreConfig } from './scoreConfig.js';
+import type { GoldSurvey } from './surveyGold.js';
+
+/** Command-line choices; each overrides the config file's. */
+export interface ScoreFlags {
+  scorers?: string[];
+  catsLabels?: string[];
+  multiLabel?: boolean;
+  threshold?: number;
+  positiveLabel?: string;
+  depsMissing?: 'reference' | 'per-example';
+  macroSummation?: 'compensated' | 'plain';
+}
+
+/**
+ * The scorer options of a `score` run. Without --scorers every family the
+ * gold annotates is scored (the others are left out of the report).
+ */
+export function scoreOptionsFor(flags: ScoreFlags, config: ScoreConfig, survey: GoldSurvey): ScorerOptions {
+  const requested = flags.scorers ?? config.scorers;
+  const defaulted = requested === undefined;
+  const names = requested ?? [
+    ...REPORT_ORDER.filter((name) => name !== 'cats' || survey.catLabels.length > 0),
+    ...survey.spanKeys.map((key) => `spans:${key}`),
+  ];
+  for (const name of names) {
+    if (!isFamilyName(name)) {
+      throw new InputError(
+        `--scorers: unknown family "${name}"; known: ${[...REPORT_ORDER, 'spans:KEY'].join(', ')}`,
+        { field: 'scorers', code: 'BAD_SCORER' },
+      );
+    }
+  }
+  const options: ScorerOptions = {
+    families: names.filter((name) => name !== 'cats'),
+    depsMissingIndices:
+      flags.depsMissing ?? (config.deps?.missing_indices === 'per_example' ? 'per-example' : 'reference'),
+    spanGroups: Object.entries(config.spans ?? {}).map(([key, group]) => ({
+      key,
+      allowOverlap: group.allow_overlap ?? true,
+    })),
+    onlyAnnotated: defaulted,
+  };
+  if (names.includes('cats')) {
+    const labels = flags.catsLabels ?? config.cats?.labels ?? survey.catLabels;
+    if (labels.length === 0) {
+      throw new InputError('cats: no labels given and the gold has no categories (use --cats-labels)', {
+        field: 'cats.labels',
+        code: 'BAD_SCORER',
+      });
+    }
+    options.textcat = validateTextcatOptions(
+      {
+        labels,
+        multiLabel: flags.multiLabel ?? config.cats?.multi_label ?? false,
+        threshold: flags.threshold ?? config.cats?.threshold ?? null,
+        positiveLabel: flags.positiveLabel ?? config.cats?.positive_label ?? null,
+        macroSummation: flags.macroSummation ?? config.macro_summation ?? 'compensated',
+      },
+      'cats',
+    );
+  }
+  return options;
+}

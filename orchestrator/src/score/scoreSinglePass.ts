@@ -1,0 +1,65 @@
+import { stat } from 'node:fs/promises';
+import {
+  createFamilies,
+  finalizeMetricStates,
+  initMetricStates,
+  pairDocs,
+  readDocs,
+  scorerDigest,
+  updateMetricStates,
+  type DocFormat,
+  type ScorerOptions,
+} from '@evalshard/scorer';
+import { fileSha256 } from '@evalshard/gpu-worker';
+import type { ScoreReport } from './scoreReport.js';
+
+export interface ScoreInput {
+  gold: string;
+  predicted: string;
+  format: DocFormat;
+  options: ScorerOptions;
+  runId: string;
+  planMs?: number;
+  onProgress?: (docs: number, bytes: number, totalBytes: number) => void;
+}
+
+/** Scores predictions that already exist, in one process and one pass: the reference for --shards. */
+export async function scoreSinglePass(input: ScoreInput): Promise<ScoreReport> {
+  const startedAt = new Date();
+  const started = performance.now();
+  const goldBytes = (await stat(input.gold)).size;
+  const predictedBytes = (await stat(input.predicted)).size;
+  const states = initMetricStates(input.options);
+  let docs = 0;
+  const scoreStarted = performance.now();
+  const gold = readDocs(input.gold, input.format, { start: 0, end: goldBytes });
+  const predicted = readDocs(input.predicted, input.format, { start: 0, end: predictedBytes });
+  for await (const example of pairDocs(gold, predicted)) {
+    updateMetricStates(states, example);
+    docs += 1;
+    if (docs % 1000 === 0) input.onProgress?.(docs, 0, goldBytes);
+  }
+  const scoreMs = Math.round(performance.now() - scoreStarted);
+  const finalizeStarted = performance.now();
+  const scores = finalizeMetricStates(states, { onlyAnnotated: input.options.onlyAnnotated });
+  const finalizeMs = Math.round(performance.now() - finalizeStarted);
+  return {
+    scores,
+    run: {
+      runId: input.runId,
+      mode: 'single-pass',
+      workflowId: null,
+      gold: { path: input.gold, bytes: goldBytes, digest: await fileSha256(input.gold) },
+      predicted: { path: input.predicted, bytes: predictedBytes, digest: await fileSha256(input.predicted) },
+      format: input.format,
+      families: createFamilies(input.options).map((family) => family.name),
+      scorer: { digest: scorerDigest(input.options), options: { ...input.options } },
+      shards: 1,
+      docs,
+      timings: { planMs: input.planMs ?? 0, scoreMs, finalizeMs, wallMs: Math.round(performance.now() - started) },
+      throughput: { docsPerSecond: Math.round((docs / Math.max(scoreMs, 1)) * 1000 * 10) / 10 },
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { readDocs, type DocFormat } from '@evalshard/scorer';
+import { stat } from 'node:fs/promises';
+
+export interface GoldSurvey {
+  docs: number;
+  /** Span group keys, sorted. */
+  spanKeys: string[];
+  /** Category labels in order of first appearance. */
+  catLabels: string[];
+}
+
+/**
+ * What the gold annotates, read once before scoring: which span groups exist
+ * and which category labels, so the default families and the label order are
+ * known before any shard runs.
+ */
+export async function surveyGold(path: string, format: DocFormat): Promise<GoldSurvey> {
+  const { size } = await stat(path);
+  const spanKeys = new Set<string>();
+  const catLabels: string[] = [];
+  const seenLabels = new Set<string>();
+  let docs = 0;
+  for await (const { doc } of readDocs(path, format, { start: 0, end: size })) {
+    docs += 1;
+    for (const key of doc.spans.keys()) spanKeys.add(key);
+    for (const [label] of doc.cats) {
+      if (!seenLabels.has(label)) {
+        seenLabels.add(label);
+        catLabels.push(label);
+      }
+    }
+  }
+  return { docs, spanKeys: [...spanKeys].sort(), catLabels };
+}
