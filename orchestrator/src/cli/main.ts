@@ -63,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('score predictions that already exist against gold documents')
     .requiredOption('--gold <file>', 'gold documents')
     .requiredOption('--pred <file>', 'predicted documents, in the same order')
-    .addOption(new Option('--format <format>', 'document format (default: from the file name)').choices(['jsonl']))
+    .addOption(new Option('--format <format>', 'document format (default: from the file name)').choices(['jsonl', 'conllu', 'iob']))
     .option('--scorers <list>', 'families, comma-separated: tokenization, tag, pos, morph, lemma, morph_per_feat, ents, spans:KEY, cats, deps, sents (default: all the gold annotates)', list)
     .option('--cats-labels <labels>', 'category labels in component order (default: as they first appear in the gold)', list)
     .option('--multi-label', 'categories are not mutually exclusive')
@@ -77,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await scoreCommand({
         gold: options.gold as string,
         pred: options.pred as string,
-        format: options.format as 'jsonl' | undefined,
+        format: options.format as 'jsonl' | 'conllu' | 'iob' | undefined,
         scorers: options.scorers as string[] | undefined,
         catsLabels: options.catsLabels as string[] | undefined,
         multiLabel: options.multiLabel as boolean | undefined,

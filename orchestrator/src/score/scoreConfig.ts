@@ -6,7 +6,7 @@ import { z } from 'zod';
 /** `evalshard score --config FILE`: the reference scorers' option names. */
 export const scoreConfigSchema = z.strictObject({
   scorers: z.array(z.string().min(1)).min(1).optional(),
-  format: z.enum(['jsonl']).optional(),
+  format: z.enum(['jsonl', 'conllu', 'iob']).optional(),
   cats: z
     .strictObject({
       labels: z.array(z.string().min(1)).min(1).optional(),

@@ -2,9 +2,13 @@ import { basename } from 'node:path';
 import { InputError } from '../errors.js';
 import { docFromJson, type RecordOrigin } from '../docs/docFromJson.js';
 import type { ScoredDoc } from '../docs/scoredDoc.js';
+import { blockDocuments } from './blockDocuments.js';
+import { conlluDoc } from './conlluDoc.js';
+import { iobDoc } from './iobDoc.js';
+import { readLineBlocks } from './readLineBlocks.js';
 import { readLineRecords } from './readLineRecords.js';
 
-export type DocFormat = 'jsonl';
+export type DocFormat = 'jsonl' | 'conllu' | 'iob';
 
 export interface LocatedDoc {
   doc: ScoredDoc;
@@ -12,15 +16,27 @@ export interface LocatedDoc {
 }
 
 export interface DocRange {
+  /** Byte offset where a document starts. */
   start: number;
+  /** Documents starting at or after it belong to the next range. */
   end: number;
+  /** Line number of `start`, for messages (1 at the start of the file). */
+  startLine?: number;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The documents of one byte range of a file, in file order. */
 export async function* readDocs(path: string, format: DocFormat, range: DocRange): AsyncGenerator<LocatedDoc> {
-  if (format !== 'jsonl') throw new InputError(`unsupported document format ${String(format)}`, { code: 'BAD_FORMAT' });
+  if (format === 'conllu' || format === 'iob') {
+    const build = format === 'conllu' ? conlluDoc : iobDoc;
+    for await (const sentences of blockDocuments(readLineBlocks(path, range.start, range.startLine), range.end)) {
+      const doc = build(path, sentences);
+      const byteOffset = sentences[0]!.offset;
+      yield { doc, origin: { file: path, byteOffset, fallbackId: `${basename(path)}@${byteOffset}` } };
+    }
+    return;
+  }
   for await (const record of readLineRecords(path, range)) {
     const origin: RecordOrigin = {
       file: path,
@@ -43,6 +59,8 @@ export async function* readDocs(path: string, format: DocFormat, range: DocRange
 
 export function formatOf(path: string): DocFormat {
   if (/\.jsonl?$/i.test(path)) return 'jsonl';
+  if (/\.conllu?$/i.test(path)) return 'conllu';
+  if (/\.(iob2?|bio|conll|ner)$/i.test(path)) return 'iob';
   throw new InputError(`${path}: cannot tell the document format from the file name (use --format)`, {
     file: path,
     code: 'BAD_FORMAT',

@@ -161,7 +161,17 @@ export function docFromJson(value: unknown, origin: RecordOrigin): ScoredDoc {
     spans,
     cats,
     hasUnknownSpaces: record.has_unknown_spaces === true,
+    tagSequences: record.ents === undefined ? null : [iob2Tags(tokens, ents)],
   };
+}
+
+// The entities as IOB2 tags over the whole document.
+function iob2Tags(tokens: ScoredToken[], ents: TokenSpan[]): string[] {
+  const tags = tokens.map(() => 'O');
+  for (const ent of ents) {
+    for (let t = ent.start; t < ent.end; t++) tags[t] = `${t === ent.start ? 'B' : 'I'}-${ent.label}`;
+  }
+  return tags;
 }
 
 /**

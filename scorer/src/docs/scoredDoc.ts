@@ -46,6 +46,11 @@ export interface ScoredDoc {
   cats: ReadonlyArray<readonly [string, number]>;
   /** The whitespace between tokens is not known (spaCy's has_unknown_spaces). */
   hasUnknownSpaces: boolean;
+  /**
+   * Entity tags as written, one sequence per sentence (IOB/BILOU files), for
+   * seqeval; null where the document has none.
+   */
+  tagSequences: string[][] | null;
 }
 
 export type TokenAttribute = 'tag' | 'pos' | 'morph' | 'lemma' | 'dep';
