@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { DepsMissingIndices, ScorerConfig } from '@evalshard/proto';
 import { InputError } from './errors.js';
 import { decodeTextcatOptions, encodeTextcatOptions } from './textcat/textcatCodec.js';
+import type { SeqevalOptions } from './seqeval/seqevalFamily.js';
+import type { TagScheme } from './seqeval/strictChunks.js';
 import type { TextcatOptions } from './textcat/textcatOptions.js';
 
 /** Which score families a run computes, with their options. */
@@ -14,6 +16,8 @@ export interface ScorerOptions {
   spanGroups?: Array<{ key: string; allowOverlap: boolean }>;
   /** Report only the families some gold document annotated (the default selection). */
   onlyAnnotated?: boolean;
+  /** seqeval's options, when `seqeval` is among the families. */
+  seqeval?: SeqevalOptions;
 }
 
 export function encodeScorerOptions(options: ScorerOptions): ScorerConfig {
@@ -26,6 +30,10 @@ export function encodeScorerOptions(options: ScorerOptions): ScorerConfig {
         : DepsMissingIndices.DEPS_MISSING_INDICES_REFERENCE,
     spanGroups: (options.spanGroups ?? []).map((group) => ({ key: group.key, allowOverlap: group.allowOverlap })),
     onlyAnnotated: options.onlyAnnotated ?? false,
+    seqeval:
+      options.seqeval === undefined
+        ? undefined
+        : { mode: options.seqeval.mode, scheme: options.seqeval.scheme ?? '', zeroDivision: options.seqeval.zeroDivision },
   };
 }
 
@@ -41,6 +49,13 @@ export function decodeScorerOptions(config: ScorerConfig | undefined): ScorerOpt
       config.depsMissingIndices === DepsMissingIndices.DEPS_MISSING_INDICES_PER_EXAMPLE ? 'per-example' : 'reference';
     options.spanGroups = config.spanGroups.map((group) => ({ key: group.key, allowOverlap: group.allowOverlap }));
     options.onlyAnnotated = config.onlyAnnotated;
+    if (config.seqeval !== undefined) {
+      options.seqeval = {
+        mode: config.seqeval.mode === 'strict' ? 'strict' : 'default',
+        scheme: config.seqeval.scheme === '' ? null : (config.seqeval.scheme as TagScheme),
+        zeroDivision: config.seqeval.zeroDivision === 1 ? 1 : 0,
+      };
+    }
   }
   return options;
 }

@@ -4,6 +4,7 @@ import { catsFamily } from './catsFamily.js';
 import { depsFamily } from './depsFamily.js';
 import { entsFamily } from './entsFamily.js';
 import { morphPerFeatFamily } from './morphPerFeatFamily.js';
+import { seqevalFamily } from '../seqeval/seqevalFamily.js';
 import type { ScoreFamily } from './scoreFamily.js';
 import { sentsFamily, spanGroupFamily } from './spansFamily.js';
 import { tokenAttrFamily } from './tokenAttrFamily.js';
@@ -15,7 +16,7 @@ import { tokenizationFamily } from './tokenizationFamily.js';
  * then lemmatizer and span categorizers.
  */
 export const REPORT_ORDER = [
-  'tokenization', 'sents', 'tag', 'pos', 'morph', 'morph_per_feat', 'deps', 'ents', 'cats', 'lemma',
+  'tokenization', 'sents', 'tag', 'pos', 'morph', 'morph_per_feat', 'deps', 'ents', 'cats', 'lemma', 'seqeval',
 ] as const;
 
 export const DOC_FAMILIES = new Set<string>(REPORT_ORDER.filter((name) => name !== 'cats'));
@@ -41,11 +42,15 @@ export function createFamilies(options: ScorerOptions): Array<ScoreFamily<unknow
     if (!requested.has(name)) continue;
     families.push(familyNamed(name, options) as ScoreFamily<unknown>);
   }
+  // Span groups come after every spaCy component, seqeval last.
+  const seqeval = families.findIndex((family) => family.name === 'seqeval');
+  const last = seqeval < 0 ? undefined : families.splice(seqeval, 1)[0];
   const spanKeys = [...requested].filter((name) => name.startsWith('spans:')).map((name) => name.slice('spans:'.length));
   for (const key of spanKeys.sort()) {
     const allowOverlap = options.spanGroups?.find((group) => group.key === key)?.allowOverlap ?? true;
     families.push(spanGroupFamily(key, allowOverlap) as ScoreFamily<unknown>);
   }
+  if (last !== undefined) families.push(last);
   return families;
 }
 
@@ -66,6 +71,8 @@ function familyNamed(name: (typeof REPORT_ORDER)[number], options: ScorerOptions
       return depsFamily(options.depsMissingIndices ?? 'reference') as ScoreFamily<unknown>;
     case 'ents':
       return entsFamily() as ScoreFamily<unknown>;
+    case 'seqeval':
+      return seqevalFamily(options.seqeval ?? { mode: 'default', scheme: null, zeroDivision: 0 }) as ScoreFamily<unknown>;
     case 'cats':
       if (options.textcat === undefined) {
         throw new InputError('the cats family needs category labels', { field: 'cats', code: 'BAD_SCORER' });
