@@ -1,6 +1,8 @@
 // Types that cross the workflow boundary: plain JSON, no Node built-ins.
 import type { ScorerOptions } from '@evalshard/scorer';
 import type { ShardLayout, ShardRange } from './plan/shardLayout.js';
+import type { ScoreConfig } from './score/scoreConfig.js';
+import type { ScoreFlags } from './score/scoreOptions.js';
 import type { ResolvedSpec } from './spec/resolvedSpec.js';
 
 export interface RunDigests {
@@ -88,6 +90,7 @@ export interface FinalScores {
   skipped: Array<{ file: string; byteOffset: number; reason: string }>;
   conflicts: Array<{ shardIndex: number; storedDigest: string; rejectedDigest: string }>;
   finalizeMs: number;
+  families: string[];
 }
 
 export interface EvaluationResult {
@@ -124,4 +127,74 @@ export function addSummary(totals: ShardTotals, summary: ShardSummary): void {
 
 export function addTotals(into: ShardTotals, other: ShardTotals): void {
   for (const key of Object.keys(into) as Array<keyof ShardTotals>) into[key] += other[key];
+}
+
+export type DocFormatName = 'jsonl' | 'conllu' | 'iob';
+
+/** A byte range of a document file that starts at a document. */
+export interface DocumentRange {
+  path: string;
+  start: number;
+  end: number;
+  startLine: number;
+}
+
+/** `evalshard score --shards N`: what to score and how to cut it. */
+export interface ScoreInput {
+  runId: string;
+  gold: string;
+  predicted: string;
+  format: DocFormatName;
+  flags: ScoreFlags;
+  config: ScoreConfig;
+  shards: number;
+  workers: number;
+  timeouts: { shardMs: number; heartbeatMs: number };
+  retry: { maximumAttempts: number; initialIntervalMs: number; maximumIntervalMs: number };
+}
+
+export interface ScoredFileInfo {
+  path: string;
+  bytes: number;
+  digest: string;
+}
+
+export interface ScorePlan {
+  runId: string;
+  options: ScorerOptions;
+  families: string[];
+  /** Per shard, the gold range and the predicted range holding the same documents. */
+  ranges: Array<{ gold: DocumentRange; predicted: DocumentRange }>;
+  docs: number;
+  digests: RunDigests;
+  gold: ScoredFileInfo;
+  predicted: ScoredFileInfo;
+  planMs: number;
+}
+
+export interface ScoreShardTask {
+  runId: string;
+  shardIndex: number;
+  digests: RunDigests;
+  gold: DocumentRange;
+  predicted: DocumentRange;
+  format: DocFormatName;
+  scorer: ScorerOptions;
+  timeoutMs: number;
+  heartbeatMs: number;
+}
+
+export interface ScoreResult {
+  plan: ScorePlan;
+  totals: ShardTotals;
+  final: FinalScores;
+  timings: { planMs: number; evaluateMs: number; finalizeMs: number };
+}
+
+/** What the scorer needs to open a run. */
+export interface RunOpening {
+  runId: string;
+  shardCount: number;
+  digests: RunDigests;
+  scorer: ScorerOptions;
 }

@@ -16,6 +16,7 @@ export {
   encodeMetricStates,
   decodeMetricStates,
   textcatStateOf,
+  reportedFamilies,
   type MetricStates,
   type FamilySlot,
   type ScoreRecord,
@@ -38,3 +39,5 @@ export { scorerCommand, SCORER_USAGE } from './service/scorerCommand.js';
 export * from './corpus/index.js';
 /** The scorer service's process entry, for supervisors that start it. */
 export const SCORER_MAIN_PATH = new URL('./main.js', import.meta.url).pathname;
+export { seqevalFamily, type SeqevalOptions } from './seqeval/seqevalFamily.js';
+export { TAG_SCHEMES, type TagScheme } from './seqeval/strictChunks.js';

@@ -52,6 +52,11 @@ export interface FinalizeOptions {
   onlyAnnotated?: boolean;
 }
 
+/** The families a report includes. */
+export function reportedFamilies(states: MetricStates, options: FinalizeOptions = {}): string[] {
+  return states.slots.filter((slot) => !options.onlyAnnotated || slot.annotatedDocs > 0).map((slot) => slot.family.name);
+}
+
 /** One flat record; a key repeated by a later family keeps its first position. */
 export function finalizeMetricStates(states: MetricStates, options: FinalizeOptions = {}): ScoreRecord {
   const record: ScoreRecord = {};

@@ -6,6 +6,7 @@ import {
   type DescribeModelResponse,
   type EvaluateShardEvent,
   type EvaluateShardRequest,
+  type ScoreShardRequest,
   type PartialScore,
   type WorkerServiceServer,
 } from '@evalshard/proto';
@@ -18,6 +19,7 @@ import {
 } from '@evalshard/scorer';
 import type { ModelCache } from '../bundle/modelCache.js';
 import { evaluateRange } from '../evaluateRange.js';
+import { scoreShardCall } from './scoreShardCall.js';
 
 const PROGRESS_INTERVAL_MS = 250;
 const DEFAULT_BATCH = { maxDocs: 32, maxTokens: 8192, maxSequenceLength: 0 };
@@ -37,15 +39,17 @@ export function createWorkerService(options: WorkerServiceOptions): WorkerServic
   const slots = new Semaphore(options.concurrency);
   let activeShards = 0;
 
-  return {
-    evaluateShard: (call: ServerWritableStream<EvaluateShardRequest, EvaluateShardEvent>) => {
+  // One shard at a time per slot; a cancelled call stops between batches.
+  const shardStream =
+    <Request>(work: (call: ServerWritableStream<Request, EvaluateShardEvent>, signal: AbortSignal) => Promise<void>) =>
+    (call: ServerWritableStream<Request, EvaluateShardEvent>) => {
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort(new Error('the caller cancelled the shard')));
       void slots
         .run(async () => {
           activeShards += 1;
           try {
-            await evaluateShardCall(call, options, abort.signal);
+            await work(call, abort.signal);
           } finally {
             activeShards -= 1;
           }
@@ -53,7 +57,11 @@ export function createWorkerService(options: WorkerServiceOptions): WorkerServic
         .catch((error: unknown) => {
           if (!abort.signal.aborted) call.emit('error', toServiceError(error));
         });
-    },
+    };
+
+  return {
+    evaluateShard: shardStream<EvaluateShardRequest>((call, signal) => evaluateShardCall(call, options, signal)),
+    scoreShard: shardStream<ScoreShardRequest>((call, signal) => scoreShardCall(call, options.workerId, signal)),
 
     describeModel: (
       call: ServerUnaryCall<DescribeModelRequest, DescribeModelResponse>,

@@ -5,16 +5,30 @@ import {
   BadRecordPolicy,
   SubmitOutcome,
   type DescribeModelResponse,
+  type ShardProgress,
+  type ShardResult,
   type WorkerServiceClient,
 } from '@evalshard/proto';
 import { encodeScorerOptions, scorerDigest } from '@evalshard/scorer';
 import type { ScorerClient } from '../grpc/scorerClient.js';
-import { streamShard } from '../grpc/streamShard.js';
+import { streamScoreShard, streamShard } from '../grpc/streamShard.js';
 import type { WorkerPool } from '../grpc/workerPool.js';
 import { fingerprintCorpus } from '../plan/fingerprintCorpus.js';
 import { scorerOptionsFor } from '../plan/scorerOptionsFor.js';
 import { layoutShards, shardCount } from '../plan/shardLayout.js';
-import type { EvaluationInput, FinalScores, RunPlan, ShardOutcome, ShardSummary, ShardTask } from '../runTypes.js';
+import type {
+  EvaluationInput,
+  FinalScores,
+  RunOpening,
+  RunPlan,
+  ScoreInput,
+  ScorePlan,
+  ScoreShardTask,
+  ShardOutcome,
+  ShardSummary,
+  ShardTask,
+} from '../runTypes.js';
+import { planScore } from '../score/planScore.js';
 import { isWorkerFailure, toActivityFailure } from './activityFailure.js';
 
 export interface ActivityDependencies {
@@ -63,13 +77,13 @@ export function createActivities(deps: ActivityDependencies) {
     },
 
     /** Registers the plan with the scorer; a resumed run keeps its stored shards. */
-    async openRun(plan: RunPlan): Promise<{ existed: boolean; storedShards: number }> {
+    async openRun(opening: RunOpening): Promise<{ existed: boolean; storedShards: number }> {
       try {
         return await deps.scorer.openRun({
-          runId: plan.runId,
-          shardCount: plan.shardCount,
-          digests: plan.digests,
-          scorer: encodeScorerOptions(plan.scorer),
+          runId: opening.runId,
+          shardCount: opening.shardCount,
+          digests: opening.digests,
+          scorer: encodeScorerOptions(opening.scorer),
         });
       } catch (error) {
         throw toActivityFailure(error);
@@ -77,39 +91,10 @@ export function createActivities(deps: ActivityDependencies) {
     },
 
     /** Evaluates one shard on a GPU worker and stores its partial; returns a summary only. */
-    async evaluateShard(task: ShardTask): Promise<ShardSummary> {
-      const context = Context.current();
-      const attempt = context.info.attempt;
-      const bytes = task.range.end - task.range.start;
-      const summary = (outcome: ShardOutcome, docs: number, tokens: number, skippedCount: number, workerId: string) => ({
-        shardIndex: task.shardIndex,
-        outcome,
-        docs,
-        tokens,
-        bytes,
-        skippedCount,
-        workerId,
-        attempt,
-      });
-      try {
-        const stored = await deps.scorer.listShards({
-          runId: task.runId,
-          fromShard: task.shardIndex,
-          toShard: task.shardIndex + 1,
-        });
-        if (stored.shards.length > 0) return summary('already-stored', stored.shards[0]!.docs, 0, 0, '');
-      } catch (error) {
-        throw toActivityFailure(error, `shard ${task.shardIndex}`);
-      }
-
-      const lease = deps.workers.lease();
-      // Heartbeat on a timer too: a worker still loading its model sends no progress yet.
-      let latest = { docs: 0, tokens: 0, bytes: 0 };
-      const beat = setInterval(() => context.heartbeat(latest), Math.max(1_000, task.heartbeatMs / 3));
-      context.heartbeat(latest);
-      try {
-        const result = await streamShard(
-          lease.client,
+    evaluateShard(task: ShardTask): Promise<ShardSummary> {
+      return shardActivity(deps, task.runId, task.shardIndex, task.range.end - task.range.start, task.heartbeatMs, (client, options) =>
+        streamShard(
+          client,
           {
             runId: task.runId,
             shardIndex: task.shardIndex,
@@ -122,36 +107,36 @@ export function createActivities(deps: ActivityDependencies) {
               task.onBadRecord === 'skip' ? BadRecordPolicy.BAD_RECORD_POLICY_SKIP : BadRecordPolicy.BAD_RECORD_POLICY_FAIL,
             maxListedSkips: task.maxListedSkips,
           },
+          { ...options, deadlineMs: task.timeoutMs },
+        ),
+      );
+    },
+
+    /** Scores one shard of existing predictions on a worker and stores its partial. */
+    scoreShard(task: ScoreShardTask): Promise<ShardSummary> {
+      return shardActivity(deps, task.runId, task.shardIndex, task.gold.end - task.gold.start, task.heartbeatMs, (client, options) =>
+        streamScoreShard(
+          client,
           {
-            deadlineMs: task.timeoutMs,
-            signal: context.cancellationSignal,
-            onProgress: (progress) => {
-              latest = progress;
-              context.heartbeat(progress);
-            },
+            runId: task.runId,
+            shardIndex: task.shardIndex,
+            digests: task.digests,
+            gold: task.gold,
+            predicted: task.predicted,
+            format: task.format,
+            scorer: encodeScorerOptions(task.scorer),
           },
-        );
-        lease.release();
-        const partial = result.partial!;
-        const submitted = await deps.scorer.submitPartial({ partial, stats: result.stats });
-        const outcome: ShardOutcome =
-          submitted.outcome === SubmitOutcome.SUBMIT_OUTCOME_STORED
-            ? 'stored'
-            : submitted.outcome === SubmitOutcome.SUBMIT_OUTCOME_DUPLICATE
-              ? 'duplicate'
-              : 'conflict';
-        if (outcome === 'conflict') {
-          context.log.warn(`shard ${task.shardIndex}: scorer kept its stored partial; this attempt's differs`, {
-            stored: submitted.storedDigest,
-            rejected: submitted.digest,
-          });
-        }
-        return summary(outcome, partial.docs, partial.tokens, partial.skippedCount, result.stats?.workerId ?? lease.address);
+          { ...options, deadlineMs: task.timeoutMs },
+        ),
+      );
+    },
+
+    /** Reads gold and predictions once: what to score, and shard boundaries that pair their documents. */
+    async planScore(input: ScoreInput): Promise<ScorePlan> {
+      try {
+        return await planScore(input);
       } catch (error) {
-        lease.release(isWorkerFailure(error));
-        throw toActivityFailure(error, `shard ${task.shardIndex} on worker ${lease.address}`);
-      } finally {
-        clearInterval(beat);
+        throw toActivityFailure(error);
       }
     },
 
@@ -169,6 +154,7 @@ export function createActivities(deps: ActivityDependencies) {
           skipped: response.skipped,
           conflicts: response.conflicts,
           finalizeMs: response.finalizeMs,
+          families: response.families,
         };
       } catch (error) {
         const failure = toActivityFailure(error, 'finalize');
@@ -200,4 +186,72 @@ function describe(client: WorkerServiceClient, modelPath: string): Promise<Descr
       error ? reject(error) : resolve(response),
     );
   });
+}
+
+/**
+ * One shard on a leased worker: skip it if the scorer already stores it
+ * (resume), else stream it with heartbeats, submit the partial and return a
+ * summary.
+ */
+async function shardActivity(
+  deps: ActivityDependencies,
+  runId: string,
+  shardIndex: number,
+  bytes: number,
+  heartbeatMs: number,
+  stream: (client: WorkerServiceClient, options: { signal: AbortSignal; onProgress: (progress: ShardProgress) => void }) => Promise<ShardResult>,
+): Promise<ShardSummary> {
+  const context = Context.current();
+  const attempt = context.info.attempt;
+  const summary = (outcome: ShardOutcome, docs: number, tokens: number, skippedCount: number, workerId: string) => ({
+    shardIndex,
+    outcome,
+    docs,
+    tokens,
+    bytes,
+    skippedCount,
+    workerId,
+    attempt,
+  });
+  try {
+    const stored = await deps.scorer.listShards({ runId, fromShard: shardIndex, toShard: shardIndex + 1 });
+    if (stored.shards.length > 0) return summary('already-stored', stored.shards[0]!.docs, 0, 0, '');
+  } catch (error) {
+    throw toActivityFailure(error, `shard ${shardIndex}`);
+  }
+  const lease = deps.workers.lease();
+  // Heartbeat on a timer too: a worker still loading its model sends no progress yet.
+  let latest: ShardProgress = { docs: 0, tokens: 0, bytes: 0 };
+  const beat = setInterval(() => context.heartbeat(latest), Math.max(1_000, heartbeatMs / 3));
+  context.heartbeat(latest);
+  try {
+    const result = await stream(lease.client, {
+      signal: context.cancellationSignal,
+      onProgress: (progress) => {
+        latest = progress;
+        context.heartbeat(progress);
+      },
+    });
+    lease.release();
+    const partial = result.partial!;
+    const submitted = await deps.scorer.submitPartial({ partial, stats: result.stats });
+    const outcome: ShardOutcome =
+      submitted.outcome === SubmitOutcome.SUBMIT_OUTCOME_STORED
+        ? 'stored'
+        : submitted.outcome === SubmitOutcome.SUBMIT_OUTCOME_DUPLICATE
+          ? 'duplicate'
+          : 'conflict';
+    if (outcome === 'conflict') {
+      context.log.warn(`shard ${shardIndex}: scorer kept its stored partial; this attempt's differs`, {
+        stored: submitted.storedDigest,
+        rejected: submitted.digest,
+      });
+    }
+    return summary(outcome, partial.docs, partial.tokens, partial.skippedCount, result.stats?.workerId ?? lease.address);
+  } catch (error) {
+    lease.release(isWorkerFailure(error));
+    throw toActivityFailure(error, `shard ${shardIndex} on worker ${lease.address}`);
+  } finally {
+    clearInterval(beat);
+  }
 }

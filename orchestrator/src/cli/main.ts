@@ -64,17 +64,39 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('--gold <file>', 'gold documents')
     .requiredOption('--pred <file>', 'predicted documents, in the same order')
     .addOption(new Option('--format <format>', 'document format (default: from the file name)').choices(['jsonl', 'conllu', 'iob']))
-    .option('--scorers <list>', 'families, comma-separated: tokenization, tag, pos, morph, lemma, morph_per_feat, ents, spans:KEY, cats, deps, sents (default: all the gold annotates)', list)
+    .option('--scorers <list>', 'families, comma-separated: tokenization, tag, pos, morph, lemma, morph_per_feat, ents, spans:KEY, cats, deps, sents, seqeval (default: all the gold annotates)', list)
     .option('--cats-labels <labels>', 'category labels in component order (default: as they first appear in the gold)', list)
     .option('--multi-label', 'categories are not mutually exclusive')
     .option('--threshold <t>', 'multi-label decision threshold', Number)
     .option('--positive-label <label>', 'the positive label of a binary exclusive task')
     .addOption(new Option('--macro-summation <mode>', 'CPython sum() the macro scores reproduce').choices(['compensated', 'plain']))
     .addOption(new Option('--deps-missing <mode>', 'how far a missing gold dependency reaches').choices(['reference', 'per-example']))
+    .addOption(new Option('--seqeval-mode <mode>', 'seqeval chunking: default (conlleval) or strict').choices(['default', 'strict']))
+    .option('--scheme <scheme>', 'tag scheme for strict seqeval: IOB1, IOE1, IOB2, IOE2, IOBES, BILOU')
+    .addOption(new Option('--zero-division <value>', 'seqeval score when a denominator is zero').choices(['0', '1']))
     .option('--config <file>', 'all options in a YAML or JSON file, with the reference\'s option names')
     .option('--json <file>', 'write the full report (scores and run metadata) as JSON')
+    .option('--shards <n>', 'score in this many shards through Temporal and the workers (must equal the single pass)', positiveInteger)
+    .option('--workers <n>', 'worker processes for --shards', positiveInteger, 2)
+    .option('--run-id <id>', 'name the run; the same id resumes it')
+    .option('--temporal-address <host:port>', 'use this Temporal cluster instead of the embedded stack')
+    .option('--namespace <name>', 'Temporal namespace', 'default')
+    .option('--task-queue <name>', 'Temporal task queue of the evalshard workers')
+    .option('--state-dir <dir>', 'where the embedded stack keeps its databases and logs', '.evalshard')
+    .option('--no-progress', 'no progress line')
     .action(async (options: Record<string, unknown>) => {
       exitCode = await scoreCommand({
+        shards: options.shards as number | undefined,
+        workers: options.workers as number,
+        runId: options.runId as string | undefined,
+        temporalAddress: options.temporalAddress as string | undefined,
+        namespace: options.namespace as string,
+        taskQueue: options.taskQueue as string | undefined,
+        stateDir: options.stateDir as string,
+        progress: options.progress as boolean,
+        seqevalMode: options.seqevalMode as 'default' | 'strict' | undefined,
+        scheme: options.scheme as string | undefined,
+        zeroDivision: options.zeroDivision === undefined ? undefined : (Number(options.zeroDivision) as 0 | 1),
         gold: options.gold as string,
         pred: options.pred as string,
         format: options.format as 'jsonl' | 'conllu' | 'iob' | undefined,

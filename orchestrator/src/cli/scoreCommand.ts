@@ -3,11 +3,15 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatOf, InputError, type DocFormat } from '@evalshard/scorer';
 import { loadScoreConfig, type ScoreConfig } from '../score/scoreConfig.js';
+import { scoreDistributed } from '../score/scoreDistributed.js';
 import { scoreOptionsFor, type ScoreFlags } from '../score/scoreOptions.js';
+import type { ScoreReport } from '../score/scoreReport.js';
 import { scoreSinglePass } from '../score/scoreSinglePass.js';
 import { surveyGold } from '../score/surveyGold.js';
 import { describeFailure } from './describeFailure.js';
-import { EXIT_BAD_INPUT, EXIT_FAILED } from './runCommand.js';
+import { ProgressLine } from './progressLine.js';
+import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED } from './runCommand.js';
+import { RunStack, withInterrupts } from './runStack.js';
 import { scoreTable } from './scoreTable.js';
 
 export interface ScoreCommandOptions extends ScoreFlags {
@@ -16,30 +20,95 @@ export interface ScoreCommandOptions extends ScoreFlags {
   format?: DocFormat;
   config?: string;
   json?: string;
+  /** Distributed: this many shards through Temporal and the workers. */
+  shards?: number;
+  workers: number;
+  runId?: string;
+  temporalAddress?: string;
+  namespace: string;
+  taskQueue?: string;
+  stateDir: string;
+  progress: boolean;
 }
+
+const SHARD_TIMEOUTS = { shardMs: 3_600_000, heartbeatMs: 30_000 };
+const SHARD_RETRY = { maximumAttempts: 5, initialIntervalMs: 1_000, maximumIntervalMs: 30_000 };
 
 /** `evalshard score`: scores existing predictions against gold; returns the exit code. */
 export async function scoreCommand(options: ScoreCommandOptions): Promise<number> {
+  const runId = options.runId ?? `score-${randomBytes(4).toString('hex')}`;
+  const stack = new RunStack();
+  const progress = options.progress ? new ProgressLine(process.stderr) : undefined;
   try {
     const config: ScoreConfig = options.config === undefined ? {} : await loadScoreConfig(options.config);
     const gold = resolve(options.gold);
     const predicted = resolve(options.pred);
     const format = options.format ?? config.format ?? formatOf(gold);
-    const planStarted = performance.now();
-    const survey = await surveyGold(gold, format);
-    const scorerOptions = scoreOptionsFor(options, config, survey);
-    const planMs = Math.round(performance.now() - planStarted);
-    const report = await scoreSinglePass({
-      gold,
-      predicted,
-      format,
-      options: scorerOptions,
-      runId: `score-${randomBytes(4).toString('hex')}`,
-      planMs,
-    });
+    const distributed = options.shards !== undefined || (options.temporalAddress ?? process.env.EVALSHARD_TEMPORAL_ADDRESS) !== undefined;
+    let report: ScoreReport;
+    if (!distributed) {
+      const planStarted = performance.now();
+      const scorerOptions = scoreOptionsFor(options, config, await surveyGold(gold, format));
+      report = await scoreSinglePass({
+        gold,
+        predicted,
+        format,
+        options: scorerOptions,
+        runId,
+        planMs: Math.round(performance.now() - planStarted),
+      });
+    } else {
+      report = await withInterrupts(
+        stack,
+        () => {
+          progress?.done();
+          process.stderr.write('interrupted: stopping the run (Ctrl-C again to quit at once)…\n');
+        },
+        async () => {
+          const { client, taskQueue } = await stack.connect({
+            runId,
+            temporalAddress: options.temporalAddress,
+            namespace: options.namespace,
+            taskQueue: options.taskQueue,
+            stateDir: options.stateDir,
+            workers: options.workers,
+            executionProviders: ['cpu'],
+            intraOpThreads: 1,
+          });
+          return scoreDistributed({
+            client,
+            taskQueue,
+            input: {
+              runId,
+              gold,
+              predicted,
+              format,
+              flags: flagsOf(options),
+              config,
+              shards: options.shards ?? options.workers * 2,
+              workers: options.workers,
+              timeouts: SHARD_TIMEOUTS,
+              retry: SHARD_RETRY,
+            },
+            onStarted: (handle) => stack.started(handle),
+            onProgress: (snapshot) => progress?.update(snapshot),
+          });
+        },
+      );
+      progress?.finish({
+        phase: 'done',
+        shardCount: report.run.shards,
+        shardsDone: report.run.shards,
+        docs: report.run.docs,
+        tokens: 0,
+        bytes: report.run.gold.bytes,
+        totalBytes: report.run.gold.bytes,
+      });
+    }
     process.stdout.write(`${scoreTable(report.scores)}\n\n`);
     process.stdout.write(
-      `scored ${report.run.docs} documents (${report.run.families.join(', ')}) in ${(report.run.timings.wallMs / 1000).toFixed(1)} s\n`,
+      `scored ${report.run.docs} documents (${report.run.families.join(', ')}) ${report.run.mode === 'distributed' ? `in ${report.run.shards} shards ` : ''}` +
+        `in ${(report.run.timings.wallMs / 1000).toFixed(1)} s\n`,
     );
     if (options.json !== undefined) {
       await writeFile(resolve(options.json), `${JSON.stringify(report, null, 2)}\n`);
@@ -47,7 +116,21 @@ export async function scoreCommand(options: ScoreCommandOptions): Promise<number
     }
     return 0;
   } catch (error) {
-    process.stderr.write(`error: ${describeFailure(error).message}\n`);
+    progress?.done();
+    if (stack.interrupted) return EXIT_INTERRUPTED;
+    const failure = describeFailure(error);
+    process.stderr.write(`error: ${failure.message}\n`);
     return error instanceof InputError ? EXIT_BAD_INPUT : EXIT_FAILED;
+  } finally {
+    await stack.stop();
   }
+}
+
+// The flags travel in the workflow input: plain JSON.
+function flagsOf(options: ScoreFlags): ScoreFlags {
+  const flags: ScoreFlags = {};
+  for (const key of ['scorers', 'catsLabels', 'multiLabel', 'threshold', 'positiveLabel', 'depsMissing', 'macroSummation', 'seqevalMode', 'scheme', 'zeroDivision'] as const) {
+    if (options[key] !== undefined) (flags as Record<string, unknown>)[key] = options[key];
+  }
+  return flags;
 }

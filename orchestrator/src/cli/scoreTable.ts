@@ -8,7 +8,7 @@ export function scoreTable(scores: Record<string, unknown>): string {
   const tables = new Map<string, { columns: string[]; rows: Map<string, Map<string, string>> }>();
   for (const [key, value] of Object.entries(scores)) {
     if (value === null || typeof value !== 'object') {
-      scalars.push([key, formatValue(value)]);
+      scalars.push([key, formatValue(value, key)]);
       continue;
     }
     const family = key.replace(/_(f_|auc_|las_)?per_(type|feat)$/, '');
@@ -24,12 +24,12 @@ export function scoreTable(scores: Record<string, unknown>): string {
       if (entry !== null && typeof entry === 'object') {
         for (const [field, number] of Object.entries(entry as Record<string, unknown>)) {
           addColumn(table.columns, field);
-          row.set(field, formatValue(number));
+          row.set(field, formatValue(number, field));
         }
       } else {
         const name = column ?? key;
         addColumn(table.columns, name);
-        row.set(name, formatValue(entry));
+        row.set(name, formatValue(entry, name));
       }
     }
   }
@@ -38,9 +38,9 @@ export function scoreTable(scores: Record<string, unknown>): string {
   for (const [family, table] of tables) {
     if (table.rows.size === 0) continue;
     const labelWidth = Math.max(...[...table.rows.keys()].map((label) => label.length), family.length);
-    lines.push('', `  ${family.padEnd(labelWidth)}  ${table.columns.map((c) => c.toUpperCase().padStart(8)).join('')}`);
+    lines.push('', `  ${family.padEnd(labelWidth)}  ${table.columns.map((c) => c.toUpperCase().padStart(9)).join('')}`);
     for (const [label, row] of table.rows) {
-      lines.push(`  ${label.padEnd(labelWidth)}  ${table.columns.map((c) => (row.get(c) ?? '').padStart(8)).join('')}`);
+      lines.push(`  ${label.padEnd(labelWidth)}  ${table.columns.map((c) => (row.get(c) ?? '').padStart(9)).join('')}`);
     }
   }
   return lines.join('\n');
@@ -50,8 +50,10 @@ function addColumn(columns: string[], name: string): void {
   if (!columns.includes(name)) columns.push(name);
 }
 
-function formatValue(value: unknown): string {
+// Counts (supports) as integers, scores with four decimals.
+function formatValue(value: unknown, key: string): string {
   if (value === null || value === undefined) return '—';
+  if (typeof value === 'number' && /support$/.test(key)) return String(value);
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : value.toFixed(4);
   return String(value);
 }

@@ -41,12 +41,22 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
   options.onStarted?.(handle);
+  return followRun(options.client, handle, options.onProgress, options.pollMs);
+}
+
+/** Waits for a run's result, reporting its progress every `pollMs` meanwhile. */
+export async function followRun<Result>(
+  client: Client,
+  handle: WorkflowHandle & { result(): Promise<Result> },
+  onProgress: ((snapshot: ProgressSnapshot) => void) | undefined,
+  pollMs = 500,
+): Promise<Result> {
   let polling = true;
   const poller = (async () => {
-    while (polling && options.onProgress !== undefined) {
-      const snapshot = await progressOf(options.client, handle).catch(() => undefined);
-      if (snapshot !== undefined && polling) options.onProgress(snapshot);
-      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
+    while (polling && onProgress !== undefined) {
+      const snapshot = await progressOf(client, handle).catch(() => undefined);
+      if (snapshot !== undefined && polling) onProgress(snapshot);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   })();
   try {

@@ -1,5 +1,12 @@
-import { Metadata } from '@grpc/grpc-js';
-import type { EvaluateShardEvent, EvaluateShardRequest, ShardProgress, ShardResult, WorkerServiceClient } from '@evalshard/proto';
+import { Metadata, type ClientReadableStream } from '@grpc/grpc-js';
+import type {
+  EvaluateShardEvent,
+  EvaluateShardRequest,
+  ScoreShardRequest,
+  ShardProgress,
+  ShardResult,
+  WorkerServiceClient,
+} from '@evalshard/proto';
 
 export interface StreamShardOptions {
   deadlineMs: number;
@@ -13,6 +20,23 @@ export function streamShard(
   request: EvaluateShardRequest,
   options: StreamShardOptions,
 ): Promise<ShardResult> {
+  return shardEvents((metadata, callOptions) => client.evaluateShard(request, metadata, callOptions), request.shardIndex, options);
+}
+
+/** Runs one ScoreShard stream (existing predictions, no model) to its result. */
+export function streamScoreShard(
+  client: WorkerServiceClient,
+  request: ScoreShardRequest,
+  options: StreamShardOptions,
+): Promise<ShardResult> {
+  return shardEvents((metadata, callOptions) => client.scoreShard(request, metadata, callOptions), request.shardIndex, options);
+}
+
+function shardEvents(
+  open: (metadata: Metadata, options: { deadline: number }) => ClientReadableStream<EvaluateShardEvent>,
+  shardIndex: number,
+  options: StreamShardOptions,
+): Promise<ShardResult> {
   return new Promise((resolve, reject) => {
     let result: ShardResult | undefined;
     let settled = false;
@@ -22,9 +46,9 @@ export function streamShard(
       options.signal?.removeEventListener('abort', cancel);
       if (error !== undefined) reject(error);
       else if (result !== undefined) resolve(result);
-      else reject(new Error(`worker ended shard ${request.shardIndex} without a result`));
+      else reject(new Error(`worker ended shard ${shardIndex} without a result`));
     };
-    const call = client.evaluateShard(request, new Metadata(), { deadline: Date.now() + options.deadlineMs });
+    const call = open(new Metadata(), { deadline: Date.now() + options.deadlineMs });
     const cancel = () => call.cancel();
     options.signal?.addEventListener('abort', cancel, { once: true });
     call.on('data', (event: EvaluateShardEvent) => {

@@ -18,6 +18,13 @@ export const scoreConfigSchema = z.strictObject({
   deps: z.strictObject({ missing_indices: z.enum(['reference', 'per_example']).optional() }).optional(),
   spans: z.record(z.string(), z.strictObject({ allow_overlap: z.boolean().optional() })).optional(),
   macro_summation: z.enum(['compensated', 'plain']).optional(),
+  seqeval: z
+    .strictObject({
+      mode: z.enum(['default', 'strict']).optional(),
+      scheme: z.string().optional(),
+      zero_division: z.union([z.literal(0), z.literal(1)]).optional(),
+    })
+    .optional(),
 });
 
 export type ScoreConfig = z.output<typeof scoreConfigSchema>;

@@ -1,4 +1,13 @@
-import { InputError, isFamilyName, REPORT_ORDER, validateTextcatOptions, type ScorerOptions } from '@evalshard/scorer';
+import {
+  InputError,
+  isFamilyName,
+  REPORT_ORDER,
+  TAG_SCHEMES,
+  validateTextcatOptions,
+  type ScorerOptions,
+  type SeqevalOptions,
+  type TagScheme,
+} from '@evalshard/scorer';
 import type { ScoreConfig } from './scoreConfig.js';
 import type { GoldSurvey } from './surveyGold.js';
 
@@ -11,6 +20,9 @@ export interface ScoreFlags {
   positiveLabel?: string;
   depsMissing?: 'reference' | 'per-example';
   macroSummation?: 'compensated' | 'plain';
+  seqevalMode?: 'default' | 'strict';
+  scheme?: string;
+  zeroDivision?: 0 | 1;
 }
 
 /**
@@ -42,6 +54,7 @@ export function scoreOptionsFor(flags: ScoreFlags, config: ScoreConfig, survey: 
     })),
     onlyAnnotated: defaulted,
   };
+  if (names.includes('seqeval')) options.seqeval = seqevalOptions(flags, config);
   if (names.includes('cats')) {
     const labels = flags.catsLabels ?? config.cats?.labels ?? survey.catLabels;
     if (labels.length === 0) {
@@ -62,4 +75,22 @@ export function scoreOptionsFor(flags: ScoreFlags, config: ScoreConfig, survey: 
     );
   }
   return options;
+}
+
+function seqevalOptions(flags: ScoreFlags, config: ScoreConfig): SeqevalOptions {
+  const scheme = flags.scheme ?? config.seqeval?.scheme;
+  if (scheme !== undefined && !TAG_SCHEMES.includes(scheme as TagScheme)) {
+    throw new InputError(`unknown tag scheme "${scheme}"; known: ${TAG_SCHEMES.join(', ')}`, {
+      field: 'seqeval.scheme',
+      code: 'BAD_SCORER',
+    });
+  }
+  const mode = flags.seqevalMode ?? config.seqeval?.mode ?? 'default';
+  if (mode === 'strict' && scheme === undefined) {
+    throw new InputError('seqeval strict mode needs --scheme (IOB1, IOE1, IOB2, IOE2, IOBES or BILOU)', {
+      field: 'seqeval.scheme',
+      code: 'BAD_SCORER',
+    });
+  }
+  return { mode, scheme: (scheme as TagScheme | undefined) ?? null, zeroDivision: flags.zeroDivision ?? config.seqeval?.zero_division ?? 0 };
 }

@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import {
-  createFamilies,
   finalizeMetricStates,
   initMetricStates,
   pairDocs,
   readDocs,
+  reportedFamilies,
   scorerDigest,
   updateMetricStates,
   type DocFormat,
@@ -52,7 +52,7 @@ export async function scoreSinglePass(input: ScoreInput): Promise<ScoreReport> {
       gold: { path: input.gold, bytes: goldBytes, digest: await fileSha256(input.gold) },
       predicted: { path: input.predicted, bytes: predictedBytes, digest: await fileSha256(input.predicted) },
       format: input.format,
-      families: createFamilies(input.options).map((family) => family.name),
+      families: reportedFamilies(states, { onlyAnnotated: input.options.onlyAnnotated }),
       scorer: { digest: scorerDigest(input.options), options: { ...input.options } },
       shards: 1,
       docs,

@@ -6,10 +6,14 @@ import {
   emptyTotals,
   type EvaluationInput,
   type EvaluationResult,
+  type RunPlan,
   type RunProgress,
+  type ShardSummary,
   type ShardTotals,
 } from '../runTypes.js';
-import { runShards, type ShardWindow } from './runShards.js';
+import { shardRange } from '../plan/shardLayout.js';
+import type { ResolvedSpec } from '../spec/resolvedSpec.js';
+import { runShards, shardActivities, type ShardWindow } from './runShards.js';
 
 export const progressQuery = defineQuery<RunProgress>('progress');
 
@@ -37,14 +41,14 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
   const plan = await planRun(input);
   progress.shardCount = plan.shardCount;
   progress.totalBytes = plan.totalBytes;
-  await openRun(plan);
+  await openRun({ runId: plan.runId, shardCount: plan.shardCount, digests: plan.digests, scorer: plan.scorer });
 
   progress.phase = 'evaluating';
   const evaluateStarted = Date.now();
   const concurrency = input.spec.workers;
   const shardsPerChild = input.shardsPerChild ?? SHARDS_PER_CHILD;
   if (plan.shardCount <= shardsPerChild) {
-    await runShards({ plan, spec: input.spec, from: 0, to: plan.shardCount, concurrency }, (summary) =>
+    await runShards({ from: 0, to: plan.shardCount, concurrency }, evaluateShardOf(plan, input.spec), (summary) =>
       addSummary(progress.completed, summary),
     );
   } else {
@@ -73,8 +77,13 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
   };
 }
 
+export interface PlannedShardWindow extends ShardWindow {
+  plan: RunPlan;
+  spec: ResolvedSpec;
+}
+
 /** A contiguous window of a large run's shards, as a child workflow. */
-export async function shardWindowWorkflow(input: ShardWindow): Promise<ShardTotals> {
+export async function shardWindowWorkflow(input: PlannedShardWindow): Promise<ShardTotals> {
   const completed = emptyTotals();
   const progress: RunProgress = {
     phase: 'evaluating',
@@ -84,5 +93,24 @@ export async function shardWindowWorkflow(input: ShardWindow): Promise<ShardTota
     activeChildren: [],
   };
   setHandler(progressQuery, () => progress);
-  return runShards(input, (summary) => addSummary(completed, summary));
+  return runShards(input, evaluateShardOf(input.plan, input.spec), (summary) => addSummary(completed, summary));
+}
+
+// Starts the activity that evaluates one planned shard.
+function evaluateShardOf(plan: RunPlan, spec: ResolvedSpec): (shardIndex: number) => Promise<ShardSummary> {
+  const { evaluateShard } = shardActivities(spec);
+  return (shardIndex) =>
+    evaluateShard({
+      runId: plan.runId,
+      shardIndex,
+      range: shardRange(plan.layout, shardIndex),
+      modelPath: plan.model.path,
+      digests: plan.digests,
+      scorer: plan.scorer,
+      batch: spec.batch,
+      onBadRecord: spec.onBadRecord,
+      maxListedSkips: spec.maxListedSkips,
+      timeoutMs: spec.timeouts.shardMs,
+      heartbeatMs: spec.timeouts.heartbeatMs,
+    });
 }

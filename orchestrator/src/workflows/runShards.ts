@@ -1,55 +1,51 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/createActivities.js';
-import { shardRange } from '../plan/shardLayout.js';
-import { addSummary, emptyTotals, type RunPlan, type ShardSummary, type ShardTotals } from '../runTypes.js';
-import type { ResolvedSpec } from '../spec/resolvedSpec.js';
+import { addSummary, emptyTotals, type ShardSummary, type ShardTotals } from '../runTypes.js';
 
 export interface ShardWindow {
-  plan: RunPlan;
-  spec: ResolvedSpec;
   from: number;
   to: number;
   concurrency: number;
 }
 
+export interface ShardRetryPolicy {
+  timeouts: { shardMs: number; heartbeatMs: number };
+  retry: { maximumAttempts: number; initialIntervalMs: number; maximumIntervalMs: number };
+}
+
+/** The shard activities with a run's timeouts and retry policy; bad input is never retried. */
+export function shardActivities(policy: ShardRetryPolicy) {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: policy.timeouts.shardMs,
+    heartbeatTimeout: policy.timeouts.heartbeatMs,
+    retry: {
+      initialInterval: policy.retry.initialIntervalMs,
+      maximumInterval: policy.retry.maximumIntervalMs,
+      backoffCoefficient: 2,
+      maximumAttempts: policy.retry.maximumAttempts,
+      nonRetryableErrorTypes: ['InputError'],
+    },
+  });
+}
+
 /**
- * Evaluates shards [from, to) with at most `concurrency` in flight. The first
+ * Runs shards [from, to) with at most `concurrency` in flight. The first
  * shard that fails for good cancels the rest and fails the run with its
  * message: a bad record or a wrong model should stop the run, not let it
  * finish around the hole.
  */
-export async function runShards(window: ShardWindow, onShard: (summary: ShardSummary) => void): Promise<ShardTotals> {
-  const { plan, spec } = window;
-  const { evaluateShard } = proxyActivities<Activities>({
-    startToCloseTimeout: spec.timeouts.shardMs,
-    heartbeatTimeout: spec.timeouts.heartbeatMs,
-    retry: {
-      initialInterval: spec.retry.initialIntervalMs,
-      maximumInterval: spec.retry.maximumIntervalMs,
-      backoffCoefficient: 2,
-      maximumAttempts: spec.retry.maximumAttempts,
-      nonRetryableErrorTypes: ['InputError'],
-    },
-  });
+export async function runShards(
+  window: ShardWindow,
+  start: (shardIndex: number) => Promise<ShardSummary>,
+  onShard: (summary: ShardSummary) => void,
+): Promise<ShardTotals> {
   const totals = emptyTotals();
   let failure: unknown;
   await CancellationScope.cancellable(async () => {
     const scope = CancellationScope.current();
     const inFlight = new Set<Promise<void>>();
     for (let shardIndex = window.from; shardIndex < window.to && failure === undefined; shardIndex++) {
-      const task = evaluateShard({
-        runId: plan.runId,
-        shardIndex,
-        range: shardRange(plan.layout, shardIndex),
-        modelPath: plan.model.path,
-        digests: plan.digests,
-        scorer: plan.scorer,
-        batch: spec.batch,
-        onBadRecord: spec.onBadRecord,
-        maxListedSkips: spec.maxListedSkips,
-        timeoutMs: spec.timeouts.shardMs,
-        heartbeatMs: spec.timeouts.heartbeatMs,
-      }).then(
+      const task = start(shardIndex).then(
         (summary) => {
           addSummary(totals, summary);
           onShard(summary);

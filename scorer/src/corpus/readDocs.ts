@@ -33,7 +33,8 @@ export async function* readDocs(path: string, format: DocFormat, range: DocRange
     for await (const sentences of blockDocuments(readLineBlocks(path, range.start, range.startLine), range.end)) {
       const doc = build(path, sentences);
       const byteOffset = sentences[0]!.offset;
-      yield { doc, origin: { file: path, byteOffset, fallbackId: `${basename(path)}@${byteOffset}` } };
+      const line = sentences[0]!.lines[0]!.number;
+      yield { doc, origin: { file: path, byteOffset, line, fallbackId: `${basename(path)}@${byteOffset}` } };
     }
     return;
   }

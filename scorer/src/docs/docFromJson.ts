@@ -16,6 +16,8 @@ export interface RecordOrigin {
   byteOffset: number;
   /** The document's name when it has no "id": its position in the file. */
   fallbackId: string;
+  /** Line number of the document's first line, where known. */
+  line?: number;
 }
 
 /**

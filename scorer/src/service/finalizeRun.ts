@@ -1,6 +1,6 @@
 import type { FinalizeRunResponse, SkippedRecord } from '@evalshard/proto';
 import { InputError } from '../errors.js';
-import { decodeMetricStates, finalizeMetricStates, mergeMetricStates, type MetricStates } from '../metricStates.js';
+import { decodeMetricStates, finalizeMetricStates, mergeMetricStates, reportedFamilies, type MetricStates } from '../metricStates.js';
 import { OrderedMerge } from '../orderedMerge.js';
 import { decodeScorerOptions } from '../scorerOptions.js';
 import type { PartialStore } from './partialStore.js';
@@ -40,6 +40,7 @@ export function finalizeRun(store: PartialStore, runId: string, maxListedSkips: 
   const merged = merger.result();
   if (merged === undefined) throw new InputError(`run ${runId} plans no shards`, { code: 'EMPTY_RUN' });
   const scores = finalizeMetricStates(merged, { onlyAnnotated: options.onlyAnnotated });
+  const families = reportedFamilies(merged, { onlyAnnotated: options.onlyAnnotated });
   return {
     scoresJson: JSON.stringify(scores),
     shardCount: run.shardCount,
@@ -50,5 +51,6 @@ export function finalizeRun(store: PartialStore, runId: string, maxListedSkips: 
     skipped,
     conflicts: store.conflicts(runId),
     finalizeMs: Math.round(performance.now() - started),
+    families,
   };
 }

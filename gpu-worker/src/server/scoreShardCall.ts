@@ -1,0 +1,71 @@
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import type { EvaluateShardEvent, PartialScore, ScoreShardRequest } from '@evalshard/proto';
+import {
+  decodeScorerOptions,
+  encodeMetricStates,
+  initMetricStates,
+  InputError,
+  pairDocs,
+  readDocs,
+  updateMetricStates,
+  type DocFormat,
+} from '@evalshard/scorer';
+
+const FORMATS = new Set<string>(['jsonl', 'conllu', 'iob']);
+const PROGRESS_INTERVAL_MS = 250;
+
+/**
+ * Scores one shard of predictions that already exist: reads the gold and the
+ * predicted documents of the shard's two ranges in step, folds every pair
+ * into the run's families and streams progress, then the partial.
+ */
+export async function scoreShardCall(
+  call: ServerWritableStream<ScoreShardRequest, EvaluateShardEvent>,
+  workerId: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const started = performance.now();
+  const request = call.request;
+  const { gold, predicted } = request;
+  if (gold === undefined || predicted === undefined) {
+    throw new InputError('the request names no gold or predicted range', { field: 'gold' });
+  }
+  if (!FORMATS.has(request.format)) throw new InputError(`unknown document format "${request.format}"`, { field: 'format' });
+  const format = request.format as DocFormat;
+  const options = decodeScorerOptions(request.scorer);
+  const states = initMetricStates(options);
+  let docs = 0;
+  let lastProgress = 0;
+  const examples = pairDocs(
+    readDocs(gold.path, format, { start: gold.start, end: gold.end, startLine: gold.startLine || 1 }),
+    readDocs(predicted.path, format, { start: predicted.start, end: predicted.end, startLine: predicted.startLine || 1 }),
+  );
+  for await (const example of examples) {
+    signal.throwIfAborted();
+    updateMetricStates(states, example);
+    docs += 1;
+    const now = performance.now();
+    if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
+      lastProgress = now;
+      call.write({ event: { $case: 'progress', value: { docs, tokens: 0, bytes: 0 } } });
+    }
+  }
+  const partial: PartialScore = {
+    runId: request.runId,
+    shardIndex: request.shardIndex,
+    digests: request.digests,
+    docs,
+    tokens: 0,
+    bytes: gold.end - gold.start,
+    skippedCount: 0,
+    skipped: [],
+    states: encodeMetricStates(states),
+  };
+  call.write({
+    event: {
+      $case: 'result',
+      value: { partial, stats: { workerId, wallMs: Math.round(performance.now() - started), inferenceMs: 0, batches: 0 } },
+    },
+  });
+  call.end();
+}

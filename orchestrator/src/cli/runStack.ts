@@ -1,0 +1,147 @@
+import { resolve } from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { startLocalServices, type LocalServices } from '../stack/localServices.js';
+import { startTemporalDevServer, type TemporalDevServer } from '../stack/temporalDevServer.js';
+import { DEFAULT_TASK_QUEUE, installQuietRuntime } from '../temporalWorker.js';
+
+export interface StackOptions {
+  runId: string;
+  /** An existing cluster; without it the embedded stack is started. */
+  temporalAddress?: string;
+  namespace: string;
+  taskQueue?: string;
+  stateDir: string;
+  workers: number;
+  executionProviders: string[];
+  intraOpThreads: number;
+}
+
+export interface ConnectedStack {
+  client: Client;
+  taskQueue: string;
+  embedded: boolean;
+}
+
+/**
+ * What a distributed command started, stopped in reverse order once the run
+ * has settled. An interrupt terminates the workflow: stored partials stay in
+ * the scorer, and a later run with the same id starts a fresh workflow that
+ * skips them.
+ */
+export class RunStack {
+  interrupted = false;
+  /** Settles when the embedded stack has started (or failed to). */
+  private startup: Promise<unknown> = Promise.resolve();
+  private devServer: TemporalDevServer | undefined;
+  private services: LocalServices | undefined;
+  private connection: Connection | undefined;
+  private handle: WorkflowHandle | undefined;
+  private stopping: Promise<void> | undefined;
+
+  /** Connects to the cluster, or starts the embedded stack (dev server, scorer, workers, Temporal worker). */
+  async connect(options: StackOptions): Promise<ConnectedStack> {
+    const address = options.temporalAddress ?? process.env.EVALSHARD_TEMPORAL_ADDRESS;
+    // An embedded run gets a task queue of its own, so no worker of another run picks up its tasks.
+    const taskQueue = options.taskQueue ?? (address === undefined ? `evalshard-embedded-${options.runId}` : DEFAULT_TASK_QUEUE);
+    const startup = (async () => {
+      let temporalAddress = address;
+      if (temporalAddress === undefined) {
+        const stateDir = resolve(options.stateDir);
+        installQuietRuntime({ logFile: `${stateDir}/logs/orchestrator.log` });
+        process.stderr.write(
+          `starting the embedded stack in ${stateDir} (Temporal dev server, scorer, ${options.workers} workers)…\n`,
+        );
+        this.devServer = await startTemporalDevServer({
+          dbFile: `${stateDir}/temporal.sqlite`,
+          logFile: `${stateDir}/logs/temporal.log`,
+        });
+        temporalAddress = this.devServer.address;
+        this.services = await startLocalServices({
+          stateDir,
+          workers: options.workers,
+          executionProviders: options.executionProviders,
+          intraOpThreads: options.intraOpThreads,
+          temporalAddress,
+          namespace: options.namespace,
+          taskQueue,
+          onRestart: (name, restarts, exit) =>
+            process.stderr.write(`\n${name} ended (${exit}); restarted it (${restarts} restart${restarts > 1 ? 's' : ''})\n`),
+        });
+      }
+      this.connection = await Connection.connect({ address: temporalAddress });
+    })();
+    this.startup = startup;
+    await startup;
+    if (this.interrupted) throw new Error('interrupted');
+    const client = new Client({ connection: this.connection!, namespace: options.namespace });
+    if (address !== undefined) await warnWithoutPollers(client, options.namespace, taskQueue);
+    return { client, taskQueue, embedded: address === undefined };
+  }
+
+  /** Remembers the run's workflow; one started after an interrupt is terminated at once. */
+  started(handle: WorkflowHandle): void {
+    this.handle = handle;
+    if (this.interrupted) void this.terminate();
+  }
+
+  async interrupt(): Promise<void> {
+    this.interrupted = true;
+    await this.terminate();
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      // Tearing down a half-started stack would leave its last steps hanging.
+      await this.startup.catch(() => undefined);
+      await this.services?.stop().catch(() => undefined);
+      await this.connection?.close().catch(() => undefined);
+      await this.devServer?.stop().catch(() => undefined);
+    })();
+    return this.stopping;
+  }
+
+  private async terminate(): Promise<void> {
+    if (this.handle === undefined) return;
+    await withTimeout(this.handle.terminate('interrupted by the user'), 5_000).catch(() => undefined);
+  }
+}
+
+// A run on a cluster waits for an `evalshard worker`; say so if none is there.
+async function warnWithoutPollers(client: Client, namespace: string, taskQueue: string): Promise<void> {
+  const description = await client.workflowService
+    .describeTaskQueue({ namespace, taskQueue: { name: taskQueue } })
+    .catch(() => undefined);
+  if (description !== undefined && (description.pollers ?? []).length === 0) {
+    process.stderr.write(
+      `warning: no evalshard worker polls task queue "${taskQueue}" yet; the run waits until one does ` +
+        `(start one with: evalshard worker --temporal-address … --gpu-workers … --scorer … --task-queue ${taskQueue})\n`,
+    );
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms).unref()),
+  ]);
+}
+
+/**
+ * Runs `body` with Ctrl-C and SIGTERM wired to the stack: the first
+ * terminates the workflow and lets the run wind down, a second quits.
+ */
+export async function withInterrupts<T>(stack: RunStack, onFirst: () => void, body: () => Promise<T>): Promise<T> {
+  const onInterrupt = () => {
+    if (stack.interrupted) process.exit(130);
+    onFirst();
+    void stack.interrupt();
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  try {
+    return await body();
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  }
+}
