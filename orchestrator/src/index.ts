@@ -22,3 +22,10 @@ export type { EvaluationResult, RunPlan, ShardSummary, ShardTotals } from './run
 /** The command line's entry, for processes that run it. */
 export const CLI_PATH = new URL('./cli.js', import.meta.url).pathname;
 export { describeFailure } from './cli/describeFailure.js';
+export { scoreSinglePass } from './score/scoreSinglePass.js';
+export { scoreDistributed, scoreWorkflowIdFor } from './score/scoreDistributed.js';
+export { scoreOptionsFor, type ScoreFlags } from './score/scoreOptions.js';
+export { surveyGold } from './score/surveyGold.js';
+export { planScore } from './score/planScore.js';
+export type { ScoreReport } from './score/scoreReport.js';
+export type { DocFormat } from '@evalshard/scorer';

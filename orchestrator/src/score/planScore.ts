@@ -34,6 +34,7 @@ export async function planScore(input: ScoreInput): Promise<ScorePlan> {
     docs: goldStarts.length,
     spanKeys: [...spanKeys].sort(),
     catLabels,
+    tagged: input.format === 'iob',
   });
   const firstDocs = shardFirstDocs(goldStarts, goldBytes, input.shards);
 

@@ -33,7 +33,9 @@ export function scoreOptionsFor(flags: ScoreFlags, config: ScoreConfig, survey: 
   const requested = flags.scorers ?? config.scorers;
   const defaulted = requested === undefined;
   const names = requested ?? [
-    ...REPORT_ORDER.filter((name) => name !== 'cats' || survey.catLabels.length > 0),
+    ...REPORT_ORDER.filter(
+      (name) => (name !== 'cats' || survey.catLabels.length > 0) && (name !== 'seqeval' || survey.tagged),
+    ),
     ...survey.spanKeys.map((key) => `spans:${key}`),
   ];
   for (const name of names) {

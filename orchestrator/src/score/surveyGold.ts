@@ -7,6 +7,8 @@ export interface GoldSurvey {
   spanKeys: string[];
   /** Category labels in order of first appearance. */
   catLabels: string[];
+  /** The documents carry entity tags as written (IOB files): seqeval applies. */
+  tagged: boolean;
 }
 
 /**
@@ -30,5 +32,5 @@ export async function surveyGold(path: string, format: DocFormat): Promise<GoldS
       }
     }
   }
-  return { docs, spanKeys: [...spanKeys].sort(), catLabels };
+  return { docs, spanKeys: [...spanKeys].sort(), catLabels, tagged: format === 'iob' };
 }

@@ -62,8 +62,11 @@ export function iobDoc(path: string, sentences: LineBlock[]): ScoredDoc {
 }
 
 // Doc.__init__(ents=…): repair to IOB2, then read entities off B/I runs.
+// spaCy rejects a document whose tags start with I- (E093); it is read as
+// B-, the repair spaCy applies to an I- after O.
 function entsFromTags(tokens: ScoredToken[], raw: string[]): TokenSpan[] {
   const tags = raw.map((tag) => tag.replace(/^[SU]-/, 'B-').replace(/^[EL]-/, 'I-'));
+  if (tags[0]?.startsWith('I')) tags[0] = `B${tags[0].slice(1)}`;
   for (let i = 0; i + 1 < tags.length; i++) {
     const here = tags[i]!;
     const next = tags[i + 1]!;

@@ -33,11 +33,12 @@ export function seqevalFamily(options: SeqevalOptions): ScoreFamily<PrfMap> {
     update(state, example) {
       const gold = example.gold.tagSequences;
       if (gold === null) return;
-      const predicted = example.predicted.tagSequences;
       const id = example.gold.id;
-      if (predicted === null || predicted.length !== gold.length) {
+      // A prediction without entity annotation predicts none.
+      const predicted = example.predicted.tagSequences ?? gold.map((tags) => tags.map(() => 'O'));
+      if (predicted.length !== gold.length) {
         throw new InputError(
-          `document ${id}: seqeval needs as many predicted tag sequences as gold ones (${predicted?.length ?? 0} vs ${gold.length})`,
+          `document ${id}: seqeval needs as many predicted tag sequences as gold ones (${predicted.length} vs ${gold.length})`,
           { code: 'TAG_COUNT_MISMATCH' },
         );
       }

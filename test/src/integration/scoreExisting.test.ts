@@ -1,0 +1,97 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { scoreDistributed, scoreOptionsFor, scoreSinglePass, type ScoreReport } from '@evalshard/orchestrator';
+import { surveyGold, type DocFormat } from '@evalshard/orchestrator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir } from '../helpers/corpora.js';
+import { repoPath } from '../helpers/paths.js';
+import { perturbConllu, perturbIob } from '../helpers/perturb.js';
+import { startTestStack, type TestStack } from '../helpers/testStack.js';
+
+const UD_DEV = repoPath('../shared/data/ud-english-ewt/en_ewt-ud-dev.conllu');
+const UNER_DEV = repoPath('../shared/data/uner-english-ewt/en_ewt-ud-dev.iob2');
+
+let stack: TestStack;
+let dir: string;
+
+beforeAll(async () => {
+  stack = await startTestStack(2);
+  dir = scratchDir();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function singleProcess(gold: string, predicted: string, format: DocFormat): Promise<ScoreReport> {
+  const options = scoreOptionsFor({}, {}, await surveyGold(gold, format));
+  return scoreSinglePass({ gold, predicted, format, options, runId: `single-${randomUUID()}` });
+}
+
+function sharded(gold: string, predicted: string, format: DocFormat, shards: number): Promise<ScoreReport> {
+  return scoreDistributed({
+    client: stack.client,
+    taskQueue: stack.taskQueue,
+    input: {
+      runId: `score-${randomUUID()}`,
+      gold,
+      predicted,
+      format,
+      flags: {},
+      config: {},
+      shards,
+      workers: 2,
+      timeouts: { shardMs: 600_000, heartbeatMs: 30_000 },
+      retry: { maximumAttempts: 3, initialIntervalMs: 500, maximumIntervalMs: 5_000 },
+    },
+  });
+}
+
+describe('evalshard score on real corpora', () => {
+  it('UD English EWT dev against a perturbed copy: every token, dependency and sentence family; 16 shards equal one process', async () => {
+    const predicted = join(dir, 'ud-predicted.conllu');
+    writeFileSync(predicted, perturbConllu(readFileSync(UD_DEV, 'utf8'), 20261130));
+    const single = await singleProcess(UD_DEV, predicted, 'conllu');
+    expect(single.run.families).toEqual(['tokenization', 'sents', 'tag', 'pos', 'morph', 'morph_per_feat', 'deps', 'lemma']);
+    expect(single.run.docs).toBe(318);
+    for (const key of ['token_acc', 'sents_f', 'tag_acc', 'pos_acc', 'morph_acc', 'morph_micro_f', 'dep_uas', 'dep_las', 'lemma_acc']) {
+      expect(single.scores[key], key).toBeGreaterThan(0.5);
+    }
+    for (const key of ['sents_f', 'tag_acc', 'pos_acc', 'morph_acc', 'dep_uas', 'dep_las', 'lemma_acc']) {
+      expect(single.scores[key], key).toBeLessThan(1);
+    }
+    const distributed = await sharded(UD_DEV, predicted, 'conllu', 16);
+    expect(distributed.run.shards).toBe(16);
+    expect(distributed.scores).toEqual(single.scores);
+    expect(JSON.stringify(distributed.scores)).toBe(JSON.stringify(single.scores));
+  });
+
+  it('UNER EWT dev: entity scores in spaCy and seqeval semantics; 16 shards equal one process', async () => {
+    const predicted = join(dir, 'uner-predicted.iob2');
+    writeFileSync(predicted, perturbIob(readFileSync(UNER_DEV, 'utf8'), 7));
+    const single = await singleProcess(UNER_DEV, predicted, 'iob');
+    expect(single.run.families).toEqual(['sents', 'ents', 'seqeval']);
+    expect(single.scores.ents_f).toBeGreaterThan(0.5);
+    expect(single.scores.ents_f).toBeLessThan(1);
+    expect(single.scores.seqeval_f).toBeGreaterThan(0.5);
+    expect(Object.keys(single.scores.ents_per_type as object).sort()).toEqual(['LOC', 'ORG', 'PER']);
+    expect(Object.keys(single.scores.seqeval_per_type as object).sort()).toEqual(['LOC', 'ORG', 'PER']);
+    const distributed = await sharded(UNER_DEV, predicted, 'iob', 16);
+    expect(distributed.scores).toEqual(single.scores);
+  });
+
+  it('JSONL documents with every annotation: 7 shards equal one process, deps quirk across shard borders included', async () => {
+    const fixture = JSON.parse(readFileSync(repoPath('test/fixtures/docs-oracle.json'), 'utf8')) as {
+      cases: Array<{ docs: Array<{ gold: unknown; pred: unknown }> }>;
+    };
+    const pairs = fixture.cases.flatMap((c) => c.docs);
+    const gold = join(dir, 'gold.jsonl');
+    const predicted = join(dir, 'pred.jsonl');
+    writeFileSync(gold, pairs.map((pair) => JSON.stringify(pair.gold)).join('\n') + '\n');
+    writeFileSync(predicted, pairs.map((pair) => JSON.stringify(pair.pred)).join('\n') + '\n');
+    const single = await singleProcess(gold, predicted, 'jsonl');
+    expect(single.run.families).toContain('deps');
+    const distributed = await sharded(gold, predicted, 'jsonl', 7);
+    expect(distributed.scores).toEqual(single.scores);
+  });
+});
