@@ -27,8 +27,18 @@ export function initMetricStates(options: ScorerOptions): MetricStates {
 /** Folds one gold/predicted document pair into every family. */
 export function updateMetricStates(states: MetricStates, example: ScoringExample): void {
   for (const slot of states.slots) {
-    if (slot.family.annotates(example)) slot.annotatedDocs += 1;
-    slot.family.update(slot.state, example);
+    try {
+      if (slot.family.annotates(example)) slot.annotatedDocs += 1;
+      slot.family.update(slot.state, example);
+    } catch (error) {
+      const where = example.where();
+      if (!(error instanceof InputError) || where === '') throw error;
+      throw new InputError(`${where}: ${slot.family.name}: ${error.message}`, {
+        code: error.code,
+        file: example.origins!.gold.file,
+        byteOffset: example.origins!.gold.byteOffset,
+      });
+    }
   }
 }
 

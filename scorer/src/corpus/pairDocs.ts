@@ -28,7 +28,7 @@ export async function* pairDocs(
         { file: p.origin.file, byteOffset: p.origin.byteOffset, code: 'ID_MISMATCH' },
       );
     }
-    const example = new ScoringExample(g.doc, p.doc);
+    const example = new ScoringExample(g.doc, p.doc, { gold: g.origin, predicted: p.origin });
     try {
       void example.alignment;
     } catch (error) {

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { alignTokens, type TokenAlignment } from '../docs/alignTokens.js';
+import type { RecordOrigin } from '../docs/docFromJson.js';
 import type { ScoredDoc } from '../docs/scoredDoc.js';
 
 /** spaCy's Example: a predicted document, its gold reference and their alignment. */
@@ -9,7 +10,17 @@ export class ScoringExample {
   constructor(
     readonly gold: ScoredDoc,
     readonly predicted: ScoredDoc,
+    /** Where the two documents were read, for messages. */
+    readonly origins?: { gold: RecordOrigin; predicted: RecordOrigin },
   ) {}
+
+  /** "gold.conllu: line 7 (byte 120) and pred.conllu: line 7 (byte 118)", or "" when unknown. */
+  where(): string {
+    if (this.origins === undefined) return '';
+    const at = (origin: RecordOrigin) =>
+      `${origin.file}: ${origin.line === undefined ? '' : `line ${origin.line} (`}byte ${origin.byteOffset}${origin.line === undefined ? '' : ')'}`;
+    return `${at(this.origins.gold)} and ${at(this.origins.predicted)}`;
+  }
 
   /** Predicted-to-gold token alignment (x2y) and back (y2x), computed once. */
   get alignment(): TokenAlignment {
