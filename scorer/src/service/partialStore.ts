@@ -37,12 +37,13 @@ export interface ConflictRow {
 export class PartialStore {
   private readonly db: Database.Database;
 
-  constructor(path: string) {
+  /** `durable: false` skips the fsync per partial: for benchmarks and scratch stores only. */
+  constructor(path: string, options: { durable?: boolean } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // A partial acknowledged as stored must survive a crash of this host.
-    this.db.pragma('synchronous = FULL');
+    this.db.pragma(options.durable === false ? 'synchronous = OFF' : 'synchronous = FULL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS runs (
         run_id TEXT PRIMARY KEY,

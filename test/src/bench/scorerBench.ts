@@ -1,0 +1,160 @@
+// npm run bench:scorer — evalshard's single-process scoring against spaCy's
+// Scorer and against seqeval on the same documents, measured side by side in
+// one run (rounds interleaved, medians), then the scorer service's merge
+// throughput and finalize time for 100,000 stored partials.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MetricStates as MetricStatesMessage } from '@evalshard/proto';
+import {
+  decodeMetricStates,
+  encodeMetricStates,
+  encodeScorerOptions,
+  finalizeMetricStates,
+  finalizeRun,
+  initMetricStates,
+  mergeMetricStates,
+  OrderedMerge,
+  pairDocs,
+  PartialStore,
+  readDocs,
+  scorerDigest,
+  updateMetricStates,
+  type DocFormat,
+  type MetricStates,
+  type ScorerOptions,
+} from '@evalshard/scorer';
+import { perturbIob } from '../helpers/perturb.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 4);
+const PARTIALS = Number(process.env.BENCH_PARTIALS ?? 100_000);
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'evalshard-scorer-bench-'));
+
+const DOC_FAMILIES: ScorerOptions = {
+  families: ['tokenization', 'sents', 'tag', 'pos', 'morph', 'morph_per_feat', 'deps', 'ents', 'lemma', 'spans:sc'],
+};
+const SEQEVAL: ScorerOptions = { families: ['seqeval'], seqeval: { mode: 'default', scheme: null, zeroDivision: 0 } };
+
+// The oracle's randomized documents, repeated: every family, differing tokenizations.
+const fixture = JSON.parse(readFileSync(join(root, 'test/fixtures/docs-oracle.json'), 'utf8')) as {
+  cases: Array<{ docs: Array<{ gold: unknown; pred: unknown }> }>;
+};
+const pairs = fixture.cases.flatMap((c) => c.docs);
+const goldJsonl = join(dir, 'gold.jsonl');
+const predJsonl = join(dir, 'pred.jsonl');
+writeFileSync(goldJsonl, pairs.map((p) => JSON.stringify(p.gold)).join('\n').concat('\n').repeat(REPEAT));
+writeFileSync(predJsonl, pairs.map((p) => JSON.stringify(p.pred)).join('\n').concat('\n').repeat(REPEAT));
+const goldIob = join(root, '../shared/data/uner-english-ewt/en_ewt-ud-dev.iob2');
+const predIob = join(dir, 'pred.iob2');
+writeFileSync(predIob, perturbIob(readFileSync(goldIob, 'utf8'), 7));
+
+async function evalshardScore(gold: string, pred: string, format: DocFormat, options: ScorerOptions): Promise<number> {
+  const states = initMetricStates(options);
+  let docs = 0;
+  const examples = pairDocs(
+    readDocs(gold, format, { start: 0, end: statSync(gold).size }),
+    readDocs(pred, format, { start: 0, end: statSync(pred).size }),
+  );
+  for await (const example of examples) {
+    updateMetricStates(states, example);
+    docs++;
+  }
+  finalizeMetricStates(states);
+  return docs;
+}
+
+function reference(kind: 'spacy' | 'seqeval', gold: string, pred: string): { docs: number; seconds: number } {
+  const output = execFileSync('python3', [join(root, 'test/oracle/bench_reference.py'), kind, gold, pred], { encoding: 'utf8' });
+  return JSON.parse(output.trim().split('\n').pop()!) as { docs: number; seconds: number };
+}
+
+async function timed(run: () => Promise<number>): Promise<{ docs: number; seconds: number }> {
+  const started = performance.now();
+  const docs = await run();
+  return { docs, seconds: (performance.now() - started) / 1000 };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const samples = { evalshardDocs: [] as number[], spacy: [] as number[], evalshardIob: [] as number[], seqeval: [] as number[] };
+let docCount = 0;
+let sentenceFileDocs = 0;
+for (let round = 0; round < ROUNDS; round++) {
+  const ours = await timed(() => evalshardScore(goldJsonl, predJsonl, 'jsonl', DOC_FAMILIES));
+  const theirs = reference('spacy', goldJsonl, predJsonl);
+  if (theirs.docs !== ours.docs) throw new Error(`spaCy scored ${theirs.docs} documents, evalshard ${ours.docs}`);
+  docCount = ours.docs;
+  samples.evalshardDocs.push(ours.seconds);
+  samples.spacy.push(theirs.seconds);
+  const oursIob = await timed(() => evalshardScore(goldIob, predIob, 'iob', SEQEVAL));
+  const theirsIob = reference('seqeval', goldIob, predIob);
+  sentenceFileDocs = oursIob.docs;
+  samples.evalshardIob.push(oursIob.seconds);
+  samples.seqeval.push(theirsIob.seconds);
+}
+
+console.log(`bench:scorer — ${ROUNDS} interleaved rounds, medians; reading the files is part of every figure`);
+const docsRate = (seconds: number) => (docCount / seconds).toFixed(0);
+console.log(`  ${docCount} JSONL document pairs, 10 families (tokenization … spans:sc), same documents on both sides:`);
+console.log(`    evalshard single process   ${docsRate(median(samples.evalshardDocs)).padStart(8)} docs/s`);
+console.log(`    spaCy Scorer(nlp).score    ${docsRate(median(samples.spacy)).padStart(8)} docs/s`);
+console.log(`    ratio evalshard / spaCy    ${(median(samples.spacy) / median(samples.evalshardDocs)).toFixed(2)}`);
+console.log(`  UNER EWT dev against perturbed tags (${sentenceFileDocs} documents, 2,001 sentences), seqeval default mode:`);
+console.log(`    evalshard single process   ${(median(samples.evalshardIob) * 1000).toFixed(0).padStart(8)} ms`);
+console.log(`    seqeval classification_report ${(median(samples.seqeval) * 1000).toFixed(0).padStart(5)} ms`);
+console.log(`    ratio evalshard / seqeval  ${(median(samples.seqeval) / median(samples.evalshardIob)).toFixed(2)} (speed)`);
+
+// Merge throughput and finalize time over 100,000 partials of real document states.
+const distinct: Uint8Array[] = [];
+for (let k = 0; k < 200; k++) {
+  const states = initMetricStates(DOC_FAMILIES);
+  const shardPairs = pairs.slice((k * 3) % pairs.length, ((k * 3) % pairs.length) + 3);
+  const goldDocs = join(dir, `g${k}.jsonl`);
+  const predDocs = join(dir, `p${k}.jsonl`);
+  writeFileSync(goldDocs, shardPairs.map((p) => JSON.stringify(p.gold)).join('\n'));
+  writeFileSync(predDocs, shardPairs.map((p) => JSON.stringify(p.pred)).join('\n'));
+  for await (const example of pairDocs(
+    readDocs(goldDocs, 'jsonl', { start: 0, end: statSync(goldDocs).size }),
+    readDocs(predDocs, 'jsonl', { start: 0, end: statSync(predDocs).size }),
+  )) {
+    updateMetricStates(states, example);
+  }
+  distinct.push(MetricStatesMessage.encode(encodeMetricStates(states)).finish());
+}
+const mergeStarted = performance.now();
+const merger = new OrderedMerge<MetricStates>(mergeMetricStates);
+for (let i = 0; i < PARTIALS; i++) merger.push(decodeMetricStates(MetricStatesMessage.decode(distinct[i % distinct.length]!), DOC_FAMILIES));
+finalizeMetricStates(merger.result()!);
+const mergeSeconds = (performance.now() - mergeStarted) / 1000;
+
+const store = new PartialStore(join(dir, 'bench.sqlite'), { durable: false });
+const digests = { model: 'bench', corpus: 'bench', scorer: scorerDigest(DOC_FAMILIES) };
+store.openRun({ runId: 'bench', shardCount: PARTIALS, digests, scorer: encodeScorerOptions(DOC_FAMILIES) });
+for (let i = 0; i < PARTIALS; i++) {
+  store.submit(
+    {
+      runId: 'bench',
+      shardIndex: i,
+      digests,
+      docs: 3,
+      tokens: 0,
+      bytes: 0,
+      skippedCount: 0,
+      skipped: [],
+      states: MetricStatesMessage.decode(distinct[i % distinct.length]!),
+    },
+    undefined,
+  );
+}
+const finalizeStarted = performance.now();
+const report = finalizeRun(store, 'bench', 0);
+const finalizeSeconds = (performance.now() - finalizeStarted) / 1000;
+store.close();
+console.log(`  merging ${PARTIALS.toLocaleString('en-US')} partials (10 families each, decode + ordered merge):`);
+console.log(`    ${(PARTIALS / mergeSeconds).toFixed(0)} partials/s`);
+console.log(`  finalize of ${report.shardCount.toLocaleString('en-US')} partials stored in the scorer's SQLite (read, decode, merge, score): ${finalizeSeconds.toFixed(1)} s`);
+rmSync(dir, { recursive: true, force: true });
