@@ -3,7 +3,9 @@ import { InputError } from './errors.js';
 import { createFamilies } from './families/createFamilies.js';
 import type { ScoreFamily, ScoreRecord } from './families/scoreFamily.js';
 import type { ScoringExample } from './families/scoringExample.js';
-import type { ScorerOptions } from './scorerOptions.js';
+import { percentileInterval } from './bootstrap/percentileInterval.js';
+import { poissonWeight } from './bootstrap/poissonWeight.js';
+import type { BootstrapOptions, ScorerOptions } from './scorerOptions.js';
 import type { TextcatState } from './textcat/textcatState.js';
 
 export type { ScoreRecord } from './families/scoreFamily.js';
@@ -18,14 +20,37 @@ export interface FamilySlot {
 /** The states of every family a run scores, in report order; each merges on its own. */
 export interface MetricStates {
   readonly slots: FamilySlot[];
+  /** One complete set of states per bootstrap replicate (none without --bootstrap). */
+  readonly replicates: MetricStates[];
+  readonly bootstrap?: BootstrapOptions;
 }
 
 export function initMetricStates(options: ScorerOptions): MetricStates {
-  return { slots: createFamilies(options).map((family) => ({ family, state: family.init(), annotatedDocs: 0 })) };
+  const replicates = Array.from({ length: options.bootstrap?.replicates ?? 0 }, () =>
+    initMetricStates({ ...options, bootstrap: undefined }),
+  );
+  return {
+    slots: createFamilies(options).map((family) => ({ family, state: family.init(), annotatedDocs: 0 })),
+    replicates,
+    bootstrap: options.bootstrap,
+  };
 }
 
-/** Folds one gold/predicted document pair into every family. */
+/**
+ * Folds one gold/predicted document pair into every family, and into each
+ * bootstrap replicate as many times as its Poisson weight there says.
+ */
 export function updateMetricStates(states: MetricStates, example: ScoringExample): void {
+  updateSlots(states, example);
+  const bootstrap = states.bootstrap;
+  if (bootstrap === undefined) return;
+  states.replicates.forEach((replicate, b) => {
+    const weight = poissonWeight(example.gold.id, b, bootstrap.seed);
+    for (let k = 0; k < weight; k++) updateSlots(replicate, example);
+  });
+}
+
+function updateSlots(states: MetricStates, example: ScoringExample): void {
   for (const slot of states.slots) {
     try {
       if (slot.family.annotates(example)) slot.annotatedDocs += 1;
@@ -54,6 +79,7 @@ export function mergeMetricStates(left: MetricStates, right: MetricStates): Metr
     slot.state = slot.family.merge(slot.state, other.state);
     slot.annotatedDocs += other.annotatedDocs;
   });
+  left.replicates.forEach((replicate, b) => mergeMetricStates(replicate, right.replicates[b]!));
   return left;
 }
 
@@ -67,18 +93,31 @@ export function reportedFamilies(states: MetricStates, options: FinalizeOptions 
   return states.slots.filter((slot) => !options.onlyAnnotated || slot.annotatedDocs > 0).map((slot) => slot.family.name);
 }
 
-/** One flat record; a key repeated by a later family keeps its first position. */
+/**
+ * One flat record; a key repeated by a later family keeps its first position.
+ * With a bootstrap, each scalar score is followed by `<key>_ci: [low, high]`.
+ */
 export function finalizeMetricStates(states: MetricStates, options: FinalizeOptions = {}): ScoreRecord {
   const record: ScoreRecord = {};
   for (const slot of states.slots) {
     if (options.onlyAnnotated && slot.annotatedDocs === 0) continue;
     Object.assign(record, slot.family.finalize(slot.state));
   }
-  return record;
+  if (states.bootstrap === undefined || states.replicates.length === 0) return record;
+  const replicates = states.replicates.map((replicate) => finalizeMetricStates(replicate));
+  const withIntervals: ScoreRecord = {};
+  for (const [key, value] of Object.entries(record)) {
+    withIntervals[key] = value;
+    if (value !== null && typeof value !== 'number') continue;
+    const samples = replicates.map((replicate) => replicate[key] as number | null);
+    withIntervals[`${key}_ci`] = percentileInterval(samples, states.bootstrap.confidence);
+  }
+  return withIntervals;
 }
 
 export function encodeMetricStates(states: MetricStates): MetricStatesMessage {
   return {
+    replicates: states.replicates.map(encodeMetricStates),
     families: states.slots.map((slot) => ({
       family: slot.family.name,
       counts: [],
@@ -102,11 +141,21 @@ export function decodeMetricStates(message: MetricStatesMessage | undefined, opt
       { code: 'STATE_MISMATCH' },
     );
   }
+  const replicateCount = options.bootstrap?.replicates ?? 0;
+  if ((message?.replicates.length ?? 0) !== replicateCount) {
+    throw new InputError(
+      `the partial carries ${message?.replicates.length ?? 0} bootstrap replicates but the run asks for ${replicateCount}`,
+      { code: 'STATE_MISMATCH' },
+    );
+  }
+  const plain = { ...options, bootstrap: undefined };
   return {
     slots: families.map((family, i) => ({
       family,
       state: family.decode(encoded[i]!),
       annotatedDocs: encoded[i]!.annotatedDocs,
     })),
+    replicates: (message?.replicates ?? []).map((replicate) => decodeMetricStates(replicate, plain)),
+    bootstrap: options.bootstrap,
   };
 }

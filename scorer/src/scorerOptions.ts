@@ -18,6 +18,15 @@ export interface ScorerOptions {
   onlyAnnotated?: boolean;
   /** seqeval's options, when `seqeval` is among the families. */
   seqeval?: SeqevalOptions;
+  /** Percentile intervals for every scalar score from a Poisson bootstrap. */
+  bootstrap?: BootstrapOptions;
+}
+
+export interface BootstrapOptions {
+  replicates: number;
+  seed: number;
+  /** Central interval mass, 0.95 by default. */
+  confidence: number;
 }
 
 export function encodeScorerOptions(options: ScorerOptions): ScorerConfig {
@@ -34,6 +43,7 @@ export function encodeScorerOptions(options: ScorerOptions): ScorerConfig {
       options.seqeval === undefined
         ? undefined
         : { mode: options.seqeval.mode, scheme: options.seqeval.scheme ?? '', zeroDivision: options.seqeval.zeroDivision },
+    bootstrap: options.bootstrap === undefined ? undefined : { ...options.bootstrap },
   };
 }
 
@@ -49,6 +59,9 @@ export function decodeScorerOptions(config: ScorerConfig | undefined): ScorerOpt
       config.depsMissingIndices === DepsMissingIndices.DEPS_MISSING_INDICES_PER_EXAMPLE ? 'per-example' : 'reference';
     options.spanGroups = config.spanGroups.map((group) => ({ key: group.key, allowOverlap: group.allowOverlap }));
     options.onlyAnnotated = config.onlyAnnotated;
+    if (config.bootstrap !== undefined && config.bootstrap.replicates > 0) {
+      options.bootstrap = { ...config.bootstrap, confidence: config.bootstrap.confidence || 0.95 };
+    }
     if (config.seqeval !== undefined) {
       options.seqeval = {
         mode: config.seqeval.mode === 'strict' ? 'strict' : 'default',

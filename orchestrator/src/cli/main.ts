@@ -74,6 +74,8 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--seqeval-mode <mode>', 'seqeval chunking: default (conlleval) or strict').choices(['default', 'strict']))
     .option('--scheme <scheme>', 'tag scheme for strict seqeval: IOB1, IOE1, IOB2, IOE2, IOBES, BILOU')
     .addOption(new Option('--zero-division <value>', 'seqeval score when a denominator is zero').choices(['0', '1']))
+    .option('--bootstrap <replicates>', 'percentile intervals (<key>_ci) from a Poisson bootstrap, identical for any sharding', positiveInteger)
+    .option('--seed <seed>', 'seed of the bootstrap weights', (value: string) => Number(value), 0)
     .option('--config <file>', 'all options in a YAML or JSON file, with the reference\'s option names')
     .option('--json <file>', 'write the full report (scores and run metadata) as JSON')
     .option('--shards <n>', 'score in this many shards through Temporal and the workers (must equal the single pass)', positiveInteger)
@@ -95,6 +97,8 @@ export async function main(argv: string[]): Promise<number> {
         stateDir: options.stateDir as string,
         progress: options.progress as boolean,
         seqevalMode: options.seqevalMode as 'default' | 'strict' | undefined,
+        bootstrap: options.bootstrap as number | undefined,
+        seed: options.seed as number,
         scheme: options.scheme as string | undefined,
         zeroDivision: options.zeroDivision === undefined ? undefined : (Number(options.zeroDivision) as 0 | 1),
         gold: options.gold as string,

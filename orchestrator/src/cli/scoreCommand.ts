@@ -129,7 +129,7 @@ export async function scoreCommand(options: ScoreCommandOptions): Promise<number
 // The flags travel in the workflow input: plain JSON.
 function flagsOf(options: ScoreFlags): ScoreFlags {
   const flags: ScoreFlags = {};
-  for (const key of ['scorers', 'catsLabels', 'multiLabel', 'threshold', 'positiveLabel', 'depsMissing', 'macroSummation', 'seqevalMode', 'scheme', 'zeroDivision'] as const) {
+  for (const key of ['scorers', 'catsLabels', 'multiLabel', 'threshold', 'positiveLabel', 'depsMissing', 'macroSummation', 'seqevalMode', 'scheme', 'zeroDivision', 'bootstrap', 'seed'] as const) {
     if (options[key] !== undefined) (flags as Record<string, unknown>)[key] = options[key];
   }
   return flags;

@@ -7,6 +7,12 @@ export function scoreTable(scores: Record<string, unknown>): string {
   const scalars: Array<[string, string]> = [];
   const tables = new Map<string, { columns: string[]; rows: Map<string, Map<string, string>> }>();
   for (const [key, value] of Object.entries(scores)) {
+    if (key.endsWith('_ci')) {
+      // The bootstrap interval goes on its score's line.
+      const line = scalars.find(([name]) => name === key.slice(0, -'_ci'.length));
+      if (line !== undefined && Array.isArray(value)) line[1] += `  [${value.map((bound) => formatValue(bound, key)).join(', ')}]`;
+      continue;
+    }
     if (value === null || typeof value !== 'object') {
       scalars.push([key, formatValue(value, key)]);
       continue;

@@ -18,6 +18,13 @@ export const scoreConfigSchema = z.strictObject({
   deps: z.strictObject({ missing_indices: z.enum(['reference', 'per_example']).optional() }).optional(),
   spans: z.record(z.string(), z.strictObject({ allow_overlap: z.boolean().optional() })).optional(),
   macro_summation: z.enum(['compensated', 'plain']).optional(),
+  bootstrap: z
+    .strictObject({
+      replicates: z.number().int().min(1).max(100_000),
+      seed: z.number().int().min(0).optional(),
+      confidence: z.number().gt(0).lt(1).optional(),
+    })
+    .optional(),
   seqeval: z
     .strictObject({
       mode: z.enum(['default', 'strict']).optional(),

@@ -23,6 +23,9 @@ export interface ScoreFlags {
   seqevalMode?: 'default' | 'strict';
   scheme?: string;
   zeroDivision?: 0 | 1;
+  /** Bootstrap replicates for percentile intervals. */
+  bootstrap?: number;
+  seed?: number;
 }
 
 /**
@@ -57,6 +60,14 @@ export function scoreOptionsFor(flags: ScoreFlags, config: ScoreConfig, survey: 
     onlyAnnotated: defaulted,
   };
   if (names.includes('seqeval')) options.seqeval = seqevalOptions(flags, config);
+  const replicates = flags.bootstrap ?? config.bootstrap?.replicates;
+  if (replicates !== undefined && replicates > 0) {
+    options.bootstrap = {
+      replicates,
+      seed: flags.seed ?? config.bootstrap?.seed ?? 0,
+      confidence: config.bootstrap?.confidence ?? 0.95,
+    };
+  }
   if (names.includes('cats')) {
     const labels = flags.catsLabels ?? config.cats?.labels ?? survey.catLabels;
     if (labels.length === 0) {

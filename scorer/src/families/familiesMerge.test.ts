@@ -79,6 +79,24 @@ describe('every document family merges to the single-pass result', () => {
     },
   );
 
+  it('gives the same bootstrap intervals for any sharding', () => {
+    const options: ScorerOptions = { families: FAMILIES, bootstrap: { replicates: 25, seed: 11, confidence: 0.95 } };
+    const stream = examples.slice(0, 300);
+    const expected = finalizeMetricStates(fold(options, stream));
+    expect(expected.dep_las_ci).toHaveLength(2);
+    const [low, high] = expected.tag_acc_ci as [number, number];
+    expect(low).toBeLessThanOrEqual(expected.tag_acc as number);
+    expect(high).toBeGreaterThanOrEqual(expected.tag_acc as number);
+    fc.assert(
+      fc.property(fc.array(fc.nat(300), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 8 }), (rawCuts, picks) => {
+        const cuts = [...new Set([0, ...rawCuts, stream.length])].sort((a, b) => a - b);
+        const shards = cuts.slice(1).map((end, i) => overTheWire(fold(options, stream.slice(cuts[i], end)), options));
+        expect(finalizeMetricStates(mergeInRandomTree(shards, picks))).toEqual(expected);
+      }),
+      { numRuns: 10 },
+    );
+  });
+
   it('differs from the reference once the per-document correction is asked for', () => {
     const reference = finalizeMetricStates(fold({ families: ['deps'] }, examples));
     const corrected = finalizeMetricStates(fold({ families: ['deps'], depsMissingIndices: 'per-example' }, examples));

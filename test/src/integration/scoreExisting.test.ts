@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { scoreDistributed, scoreOptionsFor, scoreSinglePass, type ScoreReport } from '@evalshard/orchestrator';
+import { scoreDistributed, scoreOptionsFor, scoreSinglePass, type ScoreFlags, type ScoreReport } from '@evalshard/orchestrator';
 import { surveyGold, type DocFormat } from '@evalshard/orchestrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/corpora.js';
@@ -23,12 +23,12 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function singleProcess(gold: string, predicted: string, format: DocFormat): Promise<ScoreReport> {
-  const options = scoreOptionsFor({}, {}, await surveyGold(gold, format));
+async function singleProcess(gold: string, predicted: string, format: DocFormat, flags: ScoreFlags = {}): Promise<ScoreReport> {
+  const options = scoreOptionsFor(flags, {}, await surveyGold(gold, format));
   return scoreSinglePass({ gold, predicted, format, options, runId: `single-${randomUUID()}` });
 }
 
-function sharded(gold: string, predicted: string, format: DocFormat, shards: number): Promise<ScoreReport> {
+function sharded(gold: string, predicted: string, format: DocFormat, shards: number, flags: ScoreFlags = {}): Promise<ScoreReport> {
   return scoreDistributed({
     client: stack.client,
     taskQueue: stack.taskQueue,
@@ -37,7 +37,7 @@ function sharded(gold: string, predicted: string, format: DocFormat, shards: num
       gold,
       predicted,
       format,
-      flags: {},
+      flags,
       config: {},
       shards,
       workers: 2,
@@ -80,7 +80,7 @@ describe('evalshard score on real corpora', () => {
     expect(distributed.scores).toEqual(single.scores);
   });
 
-  it('JSONL documents with every annotation: 7 shards equal one process, deps quirk across shard borders included', async () => {
+  it('JSONL documents with every annotation: 7 shards equal one process, deps quirk and bootstrap intervals included', async () => {
     const fixture = JSON.parse(readFileSync(repoPath('test/fixtures/docs-oracle.json'), 'utf8')) as {
       cases: Array<{ docs: Array<{ gold: unknown; pred: unknown }> }>;
     };
@@ -89,9 +89,11 @@ describe('evalshard score on real corpora', () => {
     const predicted = join(dir, 'pred.jsonl');
     writeFileSync(gold, pairs.map((pair) => JSON.stringify(pair.gold)).join('\n') + '\n');
     writeFileSync(predicted, pairs.map((pair) => JSON.stringify(pair.pred)).join('\n') + '\n');
-    const single = await singleProcess(gold, predicted, 'jsonl');
+    const flags: ScoreFlags = { bootstrap: 20, seed: 5 };
+    const single = await singleProcess(gold, predicted, 'jsonl', flags);
     expect(single.run.families).toContain('deps');
-    const distributed = await sharded(gold, predicted, 'jsonl', 7);
+    expect(single.scores.dep_las_ci).toHaveLength(2);
+    const distributed = await sharded(gold, predicted, 'jsonl', 7, flags);
     expect(distributed.scores).toEqual(single.scores);
   });
 });
