@@ -41,3 +41,4 @@ export * from './corpus/index.js';
 export const SCORER_MAIN_PATH = new URL('./main.js', import.meta.url).pathname;
 export { seqevalFamily, type SeqevalOptions } from './seqeval/seqevalFamily.js';
 export { TAG_SCHEMES, type TagScheme } from './seqeval/strictChunks.js';
+export { ExactSum } from './summation/exactSum.js';

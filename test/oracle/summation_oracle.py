@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import platform
 import random
 import sys
@@ -27,11 +28,15 @@ def main() -> int:
                 values = [rng.random() for _ in range(n)]
             else:
                 values = [rng.random() * 10 ** rng.randint(-12, 12) * rng.choice([1, -1]) for _ in range(n)]
+                if n > 3:
+                    # Cancellation and extremes: what a plain sum gets wrong.
+                    values += [1e300, 5e-324, -1e300, 2.2250738585072014e-308, 1e16, 1.0, -1e16]
             cases.append(
                 {
                     "values": values,
                     "numpy_add_reduce": float(np.add.reduce(np.asarray(values, dtype=np.float64))),
                     "python_sum": sum(values),
+                    "fsum": math.fsum(values),
                 }
             )
     version = sys.version_info

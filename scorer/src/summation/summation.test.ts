@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { oracleFixturePaths, readOracleJson } from '../testing/oracleFixtures.js';
+import fc from 'fast-check';
+import { ExactSum } from './exactSum.js';
 import { numpyPairwiseSum } from './numpyPairwiseSum.js';
 import { pythonSum } from './pythonSum.js';
 
@@ -7,7 +9,7 @@ interface SummationFixture {
   seed: number;
   python: string;
   python_sum_mode: 'plain' | 'compensated';
-  cases: Array<{ values: number[]; numpy_add_reduce: number; python_sum: number }>;
+  cases: Array<{ values: number[]; numpy_add_reduce: number; python_sum: number; fsum: number }>;
 }
 
 for (const path of oracleFixturePaths('summation-oracle.json')) {
@@ -18,6 +20,7 @@ for (const path of oracleFixturePaths('summation-oracle.json')) {
       (_i, _n, c) => {
         expect(numpyPairwiseSum(c.values)).toBe(c.numpy_add_reduce);
         expect(pythonSum(c.values, fixture.python_sum_mode)).toBe(c.python_sum);
+        expect(c.values.reduce((sum, value) => sum.add(value), new ExactSum()).value()).toBe(c.fsum);
       },
     );
   });
@@ -39,5 +42,31 @@ describe('compensated summation (CPython 3.12+ sum)', () => {
   it('sums nothing to zero', () => {
     expect(pythonSum([], 'compensated')).toBe(0);
     expect(pythonSum([], 'plain')).toBe(0);
+  });
+});
+
+describe('ExactSum', () => {
+  const doubles = fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { maxLength: 40 });
+
+  it('gives the same bits for any order and any split into merged partial sums', () => {
+    fc.assert(
+      fc.property(doubles, fc.nat(), fc.array(fc.nat(), { maxLength: 5 }), (values, seed, rawCuts) => {
+        const whole = values.reduce((sum, value) => sum.add(value), new ExactSum());
+        const shuffled = [...values].sort((a, b) => ((a * 31 + seed) % 7) - ((b * 31 + seed) % 7));
+        const cuts = [...new Set([0, ...rawCuts.map((c) => c % (shuffled.length + 1)), shuffled.length])].sort((a, b) => a - b);
+        const parts = cuts.slice(1).map((end, i) => shuffled.slice(cuts[i], end).reduce((sum, value) => sum.add(value), new ExactSum()));
+        const merged = parts.reduce((sum, part) => sum.merge(ExactSum.decode(part.encode())), new ExactSum());
+        expect(Object.is(merged.value(), whole.value())).toBe(true);
+        expect(merged.encode()).toBe(whole.encode());
+      }),
+    );
+  });
+
+  it('is exact where a plain sum is not', () => {
+    const sum = new ExactSum().add(1e100).add(1).add(-1e100);
+    expect(sum.value()).toBe(1);
+    expect(new ExactSum().add(0.1).add(0.2).value()).toBe(0.30000000000000004);
+    expect(new ExactSum().add(Number.MAX_VALUE).add(Number.MAX_VALUE).value()).toBe(Infinity);
+    expect(new ExactSum().add(5e-324).add(5e-324).value()).toBe(1e-323);
   });
 });
