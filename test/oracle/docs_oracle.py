@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import platform
 import random
 import sys
 
+from oracle_json import encode_numbers
 import spacy
 from spacy.scorer import Scorer
 from spacy.tokens import Doc
@@ -172,16 +172,6 @@ def to_doc(vocab, data):
     return doc
 
 
-def encode_numbers(value):
-    if isinstance(value, float) and math.isnan(value):
-        return "NaN"
-    if isinstance(value, dict):
-        return {k: encode_numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [encode_numbers(v) for v in value]
-    if hasattr(value, "item"):
-        return encode_numbers(value.item())
-    return value
 
 
 def pipeline():

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import platform
 import random
 import sys
 import warnings
 
 import seqeval
+from oracle_json import encode_numbers
 from seqeval.metrics import classification_report
 from seqeval.scheme import BILOU, IOB1, IOB2, IOBES, IOE1, IOE2
 
@@ -48,29 +48,23 @@ def perturb(rng, tags, letters):
     return out
 
 
-def encode(value):
-    if isinstance(value, float) and math.isnan(value):
-        return "NaN"
-    if hasattr(value, "item"):
-        return encode(value.item())
-    return value
 
 
 def flat(report):
     out = {}
     micro, macro, weighted = report["micro avg"], report["macro avg"], report["weighted avg"]
-    out["seqeval_p"] = encode(micro["precision"])
-    out["seqeval_r"] = encode(micro["recall"])
-    out["seqeval_f"] = encode(micro["f1-score"])
-    out["seqeval_macro_p"] = encode(macro["precision"])
-    out["seqeval_macro_r"] = encode(macro["recall"])
-    out["seqeval_macro_f"] = encode(macro["f1-score"])
-    out["seqeval_weighted_p"] = encode(weighted["precision"])
-    out["seqeval_weighted_r"] = encode(weighted["recall"])
-    out["seqeval_weighted_f"] = encode(weighted["f1-score"])
-    out["seqeval_support"] = encode(micro["support"])
+    out["seqeval_p"] = encode_numbers(micro["precision"])
+    out["seqeval_r"] = encode_numbers(micro["recall"])
+    out["seqeval_f"] = encode_numbers(micro["f1-score"])
+    out["seqeval_macro_p"] = encode_numbers(macro["precision"])
+    out["seqeval_macro_r"] = encode_numbers(macro["recall"])
+    out["seqeval_macro_f"] = encode_numbers(macro["f1-score"])
+    out["seqeval_weighted_p"] = encode_numbers(weighted["precision"])
+    out["seqeval_weighted_r"] = encode_numbers(weighted["recall"])
+    out["seqeval_weighted_f"] = encode_numbers(weighted["f1-score"])
+    out["seqeval_support"] = encode_numbers(micro["support"])
     out["seqeval_per_type"] = {
-        name: {"p": encode(v["precision"]), "r": encode(v["recall"]), "f": encode(v["f1-score"]), "support": encode(v["support"])}
+        name: {"p": encode_numbers(v["precision"]), "r": encode_numbers(v["recall"]), "f": encode_numbers(v["f1-score"]), "support": encode_numbers(v["support"])}
         for name, v in report.items()
         if name not in ("micro avg", "macro avg", "weighted avg")
     }

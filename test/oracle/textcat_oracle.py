@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import platform
 import random
 import sys
 
+from oracle_json import encode_numbers
 import spacy
 from spacy.scorer import Scorer
 from spacy.training import Example
@@ -83,17 +83,6 @@ def make_case(rng: random.Random, index: int, doc_count: int | None = None) -> d
     }
 
 
-def encode_numbers(value):
-    """JSON has no NaN; spell it as a string both sides understand."""
-    if isinstance(value, float) and math.isnan(value):
-        return "NaN"
-    if isinstance(value, dict):
-        return {k: encode_numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [encode_numbers(v) for v in value]
-    if hasattr(value, "item"):  # numpy scalars
-        return encode_numbers(value.item())
-    return value
 
 
 def score_case(nlp, case: dict) -> dict:

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { InputError } from '@evalshard/scorer';
 import { runEvaluation, workflowIdFor } from '../client/runEvaluation.js';
 import { distributedReport } from '../report/distributedReport.js';
@@ -13,6 +11,7 @@ import { describeFailure } from './describeFailure.js';
 import { ProgressLine } from './progressLine.js';
 import { RunStack, withInterrupts } from './runStack.js';
 import { scoreTable } from './scoreTable.js';
+import { writeJsonReport } from './writeJsonReport.js';
 
 export interface RunCommandOptions {
   spec: string;
@@ -73,10 +72,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       totalBytes: report.run.corpus.bytes,
     });
     printReport(report);
-    if (options.json !== undefined) {
-      await writeFile(resolve(options.json), `${JSON.stringify(report, null, 2)}\n`);
-      process.stderr.write(`report written to ${options.json}\n`);
-    }
+    if (options.json !== undefined) await writeJsonReport(options.json, report);
     return 0;
   } catch (error) {
     progress?.done();

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { formatOf, InputError, type DocFormat } from '@evalshard/scorer';
+import { formatOf, type DocFormat } from '@evalshard/scorer';
 import { loadScoreConfig, type ScoreConfig } from '../score/scoreConfig.js';
 import { scoreDistributed } from '../score/scoreDistributed.js';
 import { scoreOptionsFor, type ScoreFlags } from '../score/scoreOptions.js';
@@ -13,6 +12,7 @@ import { ProgressLine } from './progressLine.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED } from './runCommand.js';
 import { RunStack, withInterrupts } from './runStack.js';
 import { scoreTable } from './scoreTable.js';
+import { writeJsonReport } from './writeJsonReport.js';
 
 export interface ScoreCommandOptions extends ScoreFlags {
   gold: string;
@@ -110,17 +110,14 @@ export async function scoreCommand(options: ScoreCommandOptions): Promise<number
       `scored ${report.run.docs} documents (${report.run.families.join(', ')}) ${report.run.mode === 'distributed' ? `in ${report.run.shards} shards ` : ''}` +
         `in ${(report.run.timings.wallMs / 1000).toFixed(1)} s\n`,
     );
-    if (options.json !== undefined) {
-      await writeFile(resolve(options.json), `${JSON.stringify(report, null, 2)}\n`);
-      process.stderr.write(`report written to ${options.json}\n`);
-    }
+    if (options.json !== undefined) await writeJsonReport(options.json, report);
     return 0;
   } catch (error) {
     progress?.done();
     if (stack.interrupted) return EXIT_INTERRUPTED;
     const failure = describeFailure(error);
     process.stderr.write(`error: ${failure.message}\n`);
-    return error instanceof InputError ? EXIT_BAD_INPUT : EXIT_FAILED;
+    return failure.input ? EXIT_BAD_INPUT : EXIT_FAILED;
   } finally {
     await stack.stop();
   }
