@@ -48,7 +48,7 @@ const goldJsonl = join(dir, 'gold.jsonl');
 const predJsonl = join(dir, 'pred.jsonl');
 writeFileSync(goldJsonl, pairs.map((p) => JSON.stringify(p.gold)).join('\n').concat('\n').repeat(REPEAT));
 writeFileSync(predJsonl, pairs.map((p) => JSON.stringify(p.pred)).join('\n').concat('\n').repeat(REPEAT));
-const goldIob = join(root, '../shared/data/uner-english-ewt/en_ewt-ud-dev.iob2');
+const goldIob = join(root, 'test/data/uner-english-ewt/en_ewt-ud-dev.iob2');
 const predIob = join(dir, 'pred.iob2');
 writeFileSync(predIob, perturbIob(readFileSync(goldIob, 'utf8'), 7));
 

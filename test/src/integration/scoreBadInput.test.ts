@@ -7,8 +7,8 @@ import { scratchDir } from '../helpers/corpora.js';
 import { CLI, repoPath } from '../helpers/paths.js';
 
 const run = promisify(execFile);
-const UNER_DEV = repoPath('../shared/data/uner-english-ewt/en_ewt-ud-dev.iob2');
-const UD_DEV = repoPath('../shared/data/ud-english-ewt/en_ewt-ud-dev.conllu');
+const UNER_DEV = repoPath('test/data/uner-english-ewt/en_ewt-ud-dev.iob2');
+const UD_DEV = repoPath('test/data/ud-english-ewt/en_ewt-ud-dev.conllu');
 let dir: string;
 
 beforeAll(() => {

@@ -9,8 +9,8 @@ import { repoPath } from '../helpers/paths.js';
 import { perturbConllu, perturbIob } from '../helpers/perturb.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
-const UD_DEV = repoPath('../shared/data/ud-english-ewt/en_ewt-ud-dev.conllu');
-const UNER_DEV = repoPath('../shared/data/uner-english-ewt/en_ewt-ud-dev.iob2');
+const UD_DEV = repoPath('test/data/ud-english-ewt/en_ewt-ud-dev.conllu');
+const UNER_DEV = repoPath('test/data/uner-english-ewt/en_ewt-ud-dev.iob2');
 
 let stack: TestStack;
 let dir: string;
