@@ -2,16 +2,23 @@ import type { LineBlock } from './readLineBlocks.js';
 
 /**
  * Sentence blocks grouped into documents: a `# newdoc` comment starts one
- * when the file uses them, otherwise every sentence is a document. Stops at
- * the first document that starts at or after `end`.
+ * when the file uses them (`grouped`: its first block has one), otherwise
+ * every sentence is a document. Sentences before the first document start
+ * belong to the previous range; stops at the first document that starts at
+ * or after `end`.
  */
-export async function* blockDocuments(blocks: AsyncIterable<LineBlock>, end: number): AsyncGenerator<LineBlock[]> {
+export async function* blockDocuments(
+  blocks: AsyncIterable<LineBlock>,
+  end: number,
+  grouped: boolean,
+): AsyncGenerator<LineBlock[]> {
   let current: LineBlock[] = [];
-  let grouped: boolean | undefined;
+  let seeking = grouped;
   for await (const block of blocks) {
-    const startsDocument = block.lines.some((line) => /^#\s*newdoc\b/.test(line.text));
-    grouped ??= startsDocument;
-    if (current.length > 0 && (!grouped || startsDocument)) {
+    const startsDocument = !grouped || block.lines.some(isNewdoc);
+    if (seeking && !startsDocument) continue;
+    seeking = false;
+    if (current.length > 0 && startsDocument) {
       yield current;
       current = [];
     }
@@ -19,6 +26,16 @@ export async function* blockDocuments(blocks: AsyncIterable<LineBlock>, end: num
     current.push(block);
   }
   if (current.length > 0) yield current;
+}
+
+/** Whether the file groups sentences into documents with `# newdoc` (its first block says). */
+export async function usesNewdoc(blocks: AsyncIterable<LineBlock>): Promise<boolean> {
+  for await (const block of blocks) return block.lines.some(isNewdoc);
+  return false;
+}
+
+function isNewdoc(line: { text: string }): boolean {
+  return /^#\s*newdoc\b/.test(line.text);
 }
 
 /** The value of a `# key = value` comment in the blocks, if any. */

@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import type { ScoredDoc, ScoredToken } from '../docs/scoredDoc.js';
 import { setSentenceStarts } from '../docs/setSentenceStarts.js';
 import { commentValue } from './blockDocuments.js';
-import type { Line, LineBlock } from './readLineBlocks.js';
+import { lineWhere, type Line, type LineBlock } from './readLineBlocks.js';
 
 const UPOS = new Set([
   'ADJ', 'ADP', 'ADV', 'AUX', 'CCONJ', 'DET', 'INTJ', 'NOUN', 'NUM', 'PART', 'PRON', 'PROPN', 'PUNCT', 'SCONJ',
@@ -31,7 +31,7 @@ export function conlluDoc(path: string, sentences: LineBlock[]): ScoredDoc {
     for (const line of words) {
       const fields = line.text.split('\t');
       const fail = (reason: string): never => {
-        throw new InputError(`${path}: line ${line.number} (byte ${line.offset}): document ${id}: ${reason}`, {
+        throw new InputError(`${lineWhere(path, line)}: document ${id}: ${reason}`, {
           file: path,
           byteOffset: line.offset,
           code: 'BAD_CONLLU',
@@ -54,7 +54,7 @@ export function conlluDoc(path: string, sentences: LineBlock[]): ScoredDoc {
     }
     rows.forEach(({ line, fields }, k) => {
       const fail = (reason: string): never => {
-        throw new InputError(`${path}: line ${line.number} (byte ${line.offset}): document ${id}: ${reason}`, {
+        throw new InputError(`${lineWhere(path, line)}: document ${id}: ${reason}`, {
           file: path,
           byteOffset: line.offset,
           code: 'BAD_CONLLU',

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { InputError } from '../errors.js';
 import type { ScoredDoc, ScoredToken, TokenSpan } from '../docs/scoredDoc.js';
 import { commentValue } from './blockDocuments.js';
-import type { LineBlock } from './readLineBlocks.js';
+import { lineWhere, type LineBlock } from './readLineBlocks.js';
 
 const TAG = /^(O|[BIESLU]-.+)$/;
 
@@ -29,7 +29,7 @@ export function iobDoc(path: string, sentences: LineBlock[]): ScoredDoc {
       const tag = indexed ? fields[2]! : fields[fields.length - 1]!;
       if (fields.length < 2 || word === '' || !TAG.test(tag)) {
         throw new InputError(
-          `${path}: line ${line.number} (byte ${line.offset}): document ${id}: expected a token and an IOB tag (O, B-TYPE, I-TYPE, …), found "${line.text}"`,
+          `${lineWhere(path, line)}: document ${id}: expected a token and an IOB tag (O, B-TYPE, I-TYPE, …), found "${line.text}"`,
           { file: path, byteOffset: line.offset, code: 'BAD_IOB' },
         );
       }

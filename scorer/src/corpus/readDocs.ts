@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { InputError } from '../errors.js';
 import { docFromJson, type RecordOrigin } from '../docs/docFromJson.js';
 import type { ScoredDoc } from '../docs/scoredDoc.js';
-import { blockDocuments } from './blockDocuments.js';
+import { blockDocuments, usesNewdoc } from './blockDocuments.js';
 import { conlluDoc } from './conlluDoc.js';
 import { iobDoc } from './iobDoc.js';
 import { readLineBlocks } from './readLineBlocks.js';
@@ -30,10 +30,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export async function* readDocs(path: string, format: DocFormat, range: DocRange): AsyncGenerator<LocatedDoc> {
   if (format === 'conllu' || format === 'iob') {
     const build = format === 'conllu' ? conlluDoc : iobDoc;
-    for await (const sentences of blockDocuments(readLineBlocks(path, range.start, range.startLine), range.end)) {
+    const grouped = await usesNewdoc(readLineBlocks(path, 0));
+    for await (const sentences of blockDocuments(readLineBlocks(path, range.start, range.startLine), range.end, grouped)) {
       const doc = build(path, sentences);
       const byteOffset = sentences[0]!.offset;
-      const line = sentences[0]!.lines[0]!.number;
+      const number = sentences[0]!.lines[0]!.number;
+      const line = number > 0 ? number : undefined;
       yield { doc, origin: { file: path, byteOffset, line, fallbackId: `${basename(path)}@${byteOffset}` } };
     }
     return;

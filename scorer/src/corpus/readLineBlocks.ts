@@ -1,11 +1,16 @@
 import { open } from 'node:fs/promises';
-import { InputError, InternalError } from '../errors.js';
+import { InputError } from '../errors.js';
 
 export interface Line {
   offset: number;
-  /** 1-based line number in the file. */
+  /** 1-based line number in the file; 0 when the reader started mid-file without knowing it. */
   number: number;
   text: string;
+}
+
+/** "file: line 7 (byte 120)", or "file: byte 120" where the line number is unknown. */
+export function lineWhere(path: string, line: Line): string {
+  return line.number > 0 ? `${path}: line ${line.number} (byte ${line.offset})` : `${path}: byte ${line.offset}`;
 }
 
 export interface LineBlock {
@@ -17,18 +22,32 @@ export interface LineBlock {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Blocks of non-blank lines separated by blank lines (CoNLL-U, IOB), from
- * `start`, which must begin a block (the planner cuts there), to the end of
- * the file; the caller stops where its range ends. Lines are numbered from
- * `startLine`.
+ * Blocks of non-blank lines separated by blank lines (CoNLL-U, IOB), from the
+ * first block that starts at or after `start` to the end of the file (the
+ * caller stops where its range ends), Hadoop style: a reader that starts
+ * inside a block skips to the next one. Lines are numbered from `startLine`
+ * when the caller knows it (the planner does), else left unknown (0).
  */
-export async function* readLineBlocks(path: string, start: number, startLine = 1): AsyncGenerator<LineBlock> {
-  await assertBlockStart(path, start);
+export async function* readLineBlocks(path: string, start: number, startLine?: number): AsyncGenerator<LineBlock> {
+  const position = await positionOf(path, start);
+  let seekingBlock = !position.blockStart;
+  // A start inside a line reads the line's rest first: no evidence of a blank line.
+  let partialLine = !position.lineStart;
   let block: LineBlock | undefined;
-  let lineNumber = startLine;
+  let lineNumber = start === 0 ? 1 : startLine ?? 0;
   for await (const line of readLines(path, start)) {
-    line.number = lineNumber++;
-    if (line.text.trim() === '') {
+    line.number = lineNumber;
+    if (lineNumber > 0) lineNumber++;
+    const blank = line.text.trim() === '';
+    if (partialLine) {
+      partialLine = false;
+      continue;
+    }
+    if (seekingBlock) {
+      if (blank) seekingBlock = false;
+      continue;
+    }
+    if (blank) {
       if (block !== undefined) yield block;
       block = undefined;
       continue;
@@ -80,16 +99,20 @@ function decode(bytes: Uint8Array, path: string, offset: number): string {
   }
 }
 
-async function assertBlockStart(path: string, start: number): Promise<void> {
-  if (start === 0) return;
-  const handle = await open(path, 'r');
+// Whether `start` begins a line, and a block (the file or a line after a blank line).
+async function positionOf(path: string, start: number): Promise<{ lineStart: boolean; blockStart: boolean }> {
+  if (start === 0) return { lineStart: true, blockStart: true };
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (handle === undefined) return { lineStart: true, blockStart: true }; // readLines reports the missing file
   try {
-    const before = Buffer.alloc(Math.min(start, 3));
-    await handle.read(before, 0, before.length, start - before.length);
-    const tail = before.toString('latin1');
-    if (!tail.endsWith('\n\n') && !tail.endsWith('\n\r\n') && start > 1) {
-      throw new InternalError(`${path}: byte ${start} does not follow a blank line; ranges must begin at a block`);
-    }
+    // The previous line, from a window before `start`: blank when only whitespace.
+    const window = Buffer.alloc(Math.min(start, 4096));
+    await handle.read(window, 0, window.length, start - window.length);
+    const text = window.toString('latin1');
+    if (!text.endsWith('\n')) return { lineStart: false, blockStart: false };
+    const previousStart = text.lastIndexOf('\n', text.length - 2);
+    if (previousStart < 0 && window.length < start) return { lineStart: true, blockStart: false };
+    return { lineStart: true, blockStart: text.slice(previousStart + 1, -1).trim() === '' };
   } finally {
     await handle.close();
   }
