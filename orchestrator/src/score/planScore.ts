@@ -3,6 +3,7 @@ import { fileSha256 } from '@evalshard/gpu-worker';
 import { createFamilies, InputError, readDocs, scorerDigest } from '@evalshard/scorer';
 import type { DocumentRange, ScoreInput, ScorePlan } from '../runTypes.js';
 import { scoreOptionsFor } from './scoreOptions.js';
+import { surveyGold } from './surveyGold.js';
 
 interface DocStart {
   offset: number;
@@ -20,22 +21,13 @@ export async function planScore(input: ScoreInput): Promise<ScorePlan> {
   const started = performance.now();
   const goldBytes = await sizeOf(input.gold, '--gold');
   const predictedBytes = await sizeOf(input.predicted, '--pred');
-  const spanKeys = new Set<string>();
-  const catLabels: string[] = [];
   const goldStarts: DocStart[] = [];
   let lastGoldId = '';
-  for await (const { doc, origin } of readDocs(input.gold, input.format, { start: 0, end: goldBytes })) {
+  const survey = await surveyGold(input.gold, input.format, ({ doc, origin }) => {
     goldStarts.push({ offset: origin.byteOffset, line: origin.line ?? 1 });
     lastGoldId = doc.id;
-    for (const key of doc.spans.keys()) spanKeys.add(key);
-    for (const [label] of doc.cats) if (!catLabels.includes(label)) catLabels.push(label);
-  }
-  const options = scoreOptionsFor(input.flags, input.config, {
-    docs: goldStarts.length,
-    spanKeys: [...spanKeys].sort(),
-    catLabels,
-    tagged: input.format === 'iob',
   });
+  const options = scoreOptionsFor(input.flags, input.config, survey);
   const firstDocs = shardFirstDocs(goldStarts, goldBytes, input.shards);
 
   const predictedStarts = new Map<number, DocStart>();

@@ -1,4 +1,4 @@
-import { readDocs, type DocFormat } from '@evalshard/scorer';
+import { readDocs, type DocFormat, type LocatedDoc } from '@evalshard/scorer';
 import { stat } from 'node:fs/promises';
 
 export interface GoldSurvey {
@@ -16,13 +16,19 @@ export interface GoldSurvey {
  * and which category labels, so the default families and the label order are
  * known before any shard runs.
  */
-export async function surveyGold(path: string, format: DocFormat): Promise<GoldSurvey> {
+export async function surveyGold(
+  path: string,
+  format: DocFormat,
+  onDocument?: (located: LocatedDoc) => void,
+): Promise<GoldSurvey> {
   const { size } = await stat(path);
   const spanKeys = new Set<string>();
   const catLabels: string[] = [];
   const seenLabels = new Set<string>();
   let docs = 0;
-  for await (const { doc } of readDocs(path, format, { start: 0, end: size })) {
+  for await (const located of readDocs(path, format, { start: 0, end: size })) {
+    const { doc } = located;
+    onDocument?.(located);
     docs += 1;
     for (const key of doc.spans.keys()) spanKeys.add(key);
     for (const [label] of doc.cats) {
