@@ -16,6 +16,18 @@ function list(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').map((item) => item.trim()).filter(Boolean)];
 }
 
+// What a command that runs on Temporal takes: the run's id, where the
+// cluster is (or where the embedded stack keeps its state), progress.
+function withStackOptions(command: Command): Command {
+  return command
+    .option('--run-id <id>', 'name the run; the same id resumes a failed or interrupted run')
+    .option('--temporal-address <host:port>', 'use this Temporal cluster instead of the embedded stack (env EVALSHARD_TEMPORAL_ADDRESS)')
+    .option('--namespace <name>', 'Temporal namespace', 'default')
+    .option('--task-queue <name>', `Temporal task queue of the evalshard workers (cluster default: ${DEFAULT_TASK_QUEUE})`)
+    .option('--state-dir <dir>', 'where the embedded stack keeps its databases and logs', '.evalshard')
+    .option('--no-progress', 'no progress line');
+}
+
 /** The `evalshard` command line; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -24,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError()
     .exitOverride();
 
-  program
+  withStackOptions(program
     .command('run')
     .description('evaluate a model on a corpus as a spec describes, and print the scores')
     .argument('<spec>', 'YAML or JSON spec (model, corpus, task, labels, scorer, sharding, batch, workers)')
@@ -33,13 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--workers <n>', 'GPU worker processes (and shards in flight)', positiveInteger)
     .option('--corpus <path>', 'corpus file(s) replacing the spec\'s (repeat or comma-separate)', list)
     .option('--json <file>', 'write the full report (scores and run metadata) as JSON')
-    .option('--single-pass', 'one process, one pass, no Temporal and no gRPC: the reference result', false)
-    .option('--run-id <id>', 'name the run; the same id resumes a failed or interrupted run')
-    .option('--temporal-address <host:port>', 'use this Temporal cluster instead of the embedded stack (env EVALSHARD_TEMPORAL_ADDRESS)')
-    .option('--namespace <name>', 'Temporal namespace', 'default')
-    .option('--task-queue <name>', `Temporal task queue of the evalshard workers (cluster default: ${DEFAULT_TASK_QUEUE})`)
-    .option('--state-dir <dir>', 'where the embedded stack keeps its databases and logs', '.evalshard')
-    .option('--no-progress', 'no progress line')
+    .option('--single-pass', 'one process, one pass, no Temporal and no gRPC: the reference result', false))
     .action(async (spec: string, options: Record<string, unknown>) => {
       exitCode = await runCommand({
         spec,
@@ -58,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
       });
     });
 
-  program
+  withStackOptions(program
     .command('score')
     .description('score predictions that already exist against gold documents')
     .requiredOption('--gold <file>', 'gold documents')
@@ -79,13 +85,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--config <file>', 'all options in a YAML or JSON file, with the reference\'s option names')
     .option('--json <file>', 'write the full report (scores and run metadata) as JSON')
     .option('--shards <n>', 'score in this many shards through Temporal and the workers (must equal the single pass)', positiveInteger)
-    .option('--workers <n>', 'worker processes for --shards', positiveInteger, 2)
-    .option('--run-id <id>', 'name the run; the same id resumes it')
-    .option('--temporal-address <host:port>', 'use this Temporal cluster instead of the embedded stack')
-    .option('--namespace <name>', 'Temporal namespace', 'default')
-    .option('--task-queue <name>', 'Temporal task queue of the evalshard workers')
-    .option('--state-dir <dir>', 'where the embedded stack keeps its databases and logs', '.evalshard')
-    .option('--no-progress', 'no progress line')
+    .option('--workers <n>', 'worker processes for --shards', positiveInteger, 2))
     .action(async (options: Record<string, unknown>) => {
       exitCode = await scoreCommand({
         shards: options.shards as number | undefined,
