@@ -1,7 +1,8 @@
 import { defaultPayloadConverter, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { EvaluationResult, RunProgress } from '../runTypes.js';
 import type { ResolvedSpec } from '../spec/resolvedSpec.js';
-import { evaluationWorkflow, progressQuery } from '../workflows/evaluationWorkflow.js';
+import { evaluationWorkflow } from '../workflows/evaluationWorkflow.js';
+import { progressQuery } from '../workflows/runActivities.js';
 
 export interface ProgressSnapshot {
   phase: RunProgress['phase'];

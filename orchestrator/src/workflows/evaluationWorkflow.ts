@@ -1,21 +1,18 @@
-import { defineQuery, executeChild, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities/createActivities.js';
+import { executeChild, workflowInfo } from '@temporalio/workflow';
 import {
   addSummary,
   addTotals,
-  emptyTotals,
   type EvaluationInput,
   type EvaluationResult,
   type RunPlan,
-  type RunProgress,
   type ShardSummary,
   type ShardTotals,
 } from '../runTypes.js';
 import { shardRange } from '../plan/shardLayout.js';
 import type { ResolvedSpec } from '../spec/resolvedSpec.js';
+import { finalizeRun, openRun, planRun, trackProgress } from './runActivities.js';
 import { runShards, shardActivities, type ShardWindow } from './runShards.js';
 
-export const progressQuery = defineQuery<RunProgress>('progress');
 
 /**
  * Shards one child workflow fans out. Each shard leaves about six events in
@@ -24,20 +21,10 @@ export const progressQuery = defineQuery<RunProgress>('progress');
  */
 export const SHARDS_PER_CHILD = 2_000;
 
-const { planRun, openRun } = proxyActivities<Activities>({
-  startToCloseTimeout: '15 minutes',
-  retry: { maximumAttempts: 5, initialInterval: '1 second', nonRetryableErrorTypes: ['InputError'] },
-});
-const { finalizeRun } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  retry: { maximumAttempts: 3, initialInterval: '1 second', nonRetryableErrorTypes: ['InputError'] },
-});
 
 /** One evaluation run: plan, fan out, finalize. */
 export async function evaluationWorkflow(input: EvaluationInput): Promise<EvaluationResult> {
-  const progress: RunProgress = { phase: 'planning', shardCount: 0, totalBytes: 0, completed: emptyTotals(), activeChildren: [] };
-  setHandler(progressQuery, () => progress);
-
+  const progress = trackProgress();
   const plan = await planRun(input);
   progress.shardCount = plan.shardCount;
   progress.totalBytes = plan.totalBytes;
@@ -84,16 +71,9 @@ export interface PlannedShardWindow extends ShardWindow {
 
 /** A contiguous window of a large run's shards, as a child workflow. */
 export async function shardWindowWorkflow(input: PlannedShardWindow): Promise<ShardTotals> {
-  const completed = emptyTotals();
-  const progress: RunProgress = {
-    phase: 'evaluating',
-    shardCount: input.to - input.from,
-    totalBytes: 0,
-    completed,
-    activeChildren: [],
-  };
-  setHandler(progressQuery, () => progress);
-  return runShards(input, evaluateShardOf(input.plan, input.spec), (summary) => addSummary(completed, summary));
+  const progress = trackProgress(input.to - input.from);
+  progress.phase = 'evaluating';
+  return runShards(input, evaluateShardOf(input.plan, input.spec), (summary) => addSummary(progress.completed, summary));
 }
 
 // Starts the activity that evaluates one planned shard.

@@ -1,22 +1,10 @@
-import { proxyActivities, setHandler } from '@temporalio/workflow';
-import type { Activities } from '../activities/createActivities.js';
-import { addSummary, emptyTotals, type RunProgress, type ScoreInput, type ScoreResult } from '../runTypes.js';
+import { addSummary, type ScoreInput, type ScoreResult } from '../runTypes.js';
+import { finalizeRun, openRun, planScore, trackProgress } from './runActivities.js';
 import { runShards, shardActivities } from './runShards.js';
-import { progressQuery } from './evaluationWorkflow.js';
-
-const { planScore, openRun } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 hours',
-  retry: { maximumAttempts: 3, initialInterval: '1 second', nonRetryableErrorTypes: ['InputError'] },
-});
-const { finalizeRun } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  retry: { maximumAttempts: 3, initialInterval: '1 second', nonRetryableErrorTypes: ['InputError'] },
-});
 
 /** `evalshard score --shards N`: plan, fan the shards out to workers, finalize. */
 export async function scoreWorkflow(input: ScoreInput): Promise<ScoreResult> {
-  const progress: RunProgress = { phase: 'planning', shardCount: 0, totalBytes: 0, completed: emptyTotals(), activeChildren: [] };
-  setHandler(progressQuery, () => progress);
+  const progress = trackProgress();
   const plan = await planScore(input);
   progress.shardCount = plan.ranges.length;
   progress.totalBytes = plan.gold.bytes;

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
-import type { ScoredDoc, ScoredToken } from '../docs/scoredDoc.js';
+import { unannotatedToken, type ScoredDoc, type ScoredToken } from '../docs/scoredDoc.js';
 import { setSentenceStarts } from '../docs/setSentenceStarts.js';
 import { commentValue } from './blockDocuments.js';
 import { lineWhere, type Line, type LineBlock } from './readLineBlocks.js';
@@ -71,18 +71,13 @@ export function conlluDoc(path: string, sentences: LineBlock[]): ScoredDoc {
       const wordNumber = k + 1;
       const space = !(insideRange.has(wordNumber) || noSpaceAfter.has(wordNumber));
       tokens.push({
-        text: form,
-        idx: [...text].length,
-        length: [...form].length,
-        space,
+        ...unannotatedToken(form, [...text].length, space, first + k),
         tag: xpos === '_' ? null : xpos,
         pos: upos === '_' ? null : upos,
         morph: feats === '_' ? null : feats,
         lemma: lemma === '_' && form !== '_' ? null : lemma,
         dep: deprel === '_' ? null : deprel,
         head: headIndex,
-        sentStart: 0,
-        entIob: 0,
       });
       text += form + (space ? ' ' : '');
     });

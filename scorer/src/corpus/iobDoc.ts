@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
-import type { ScoredDoc, ScoredToken, TokenSpan } from '../docs/scoredDoc.js';
+import { unannotatedToken, type ScoredDoc, type ScoredToken, type TokenSpan } from '../docs/scoredDoc.js';
 import { commentValue } from './blockDocuments.js';
 import { lineWhere, type LineBlock } from './readLineBlocks.js';
 
@@ -41,16 +41,7 @@ export function iobDoc(path: string, sentences: LineBlock[]): ScoredDoc {
   let text = '';
   const tokens: ScoredToken[] = words.map((word, i) => {
     const token: ScoredToken = {
-      text: word,
-      idx: [...text].length,
-      length: [...word].length,
-      space: true,
-      tag: null,
-      pos: null,
-      morph: null,
-      lemma: null,
-      dep: null,
-      head: i,
+      ...unannotatedToken(word, [...text].length, true, i),
       sentStart: sentenceStarts.has(i) ? 1 : -1,
       entIob: 2,
     };

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { CodePointText, pyIsSpace, withoutSpace } from './pythonText.js';
-import type { ScoredDoc, ScoredToken, TokenSpan } from './scoredDoc.js';
+import { unannotatedToken, type ScoredDoc, type ScoredToken, type TokenSpan } from './scoredDoc.js';
 import { setSentenceStarts } from './setSentenceStarts.js';
 
 /** Universal POS tags spaCy accepts ("" is none). */
@@ -50,20 +50,7 @@ export function docFromJson(value: unknown, origin: RecordOrigin): ScoredDoc {
   });
   const spaces = spacesFor(words, record.text, fail);
 
-  const tokens: ScoredToken[] = words.map((word, i) => ({
-    text: word,
-    idx: rawTokens[i]!.start as number,
-    length: (rawTokens[i]!.end as number) - (rawTokens[i]!.start as number),
-    space: spaces[i]!,
-    tag: null,
-    pos: null,
-    morph: null,
-    lemma: null,
-    dep: null,
-    head: i,
-    sentStart: 0,
-    entIob: 0,
-  }));
+  const tokens: ScoredToken[] = words.map((word, i) => unannotatedToken(word, rawTokens[i]!.start as number, spaces[i]!, i));
 
   for (const attribute of [...STRING_ATTRIBUTES, 'head'] as const) {
     const present = rawTokens.filter((token) => token[attribute] !== undefined).length;

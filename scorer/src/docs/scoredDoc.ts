@@ -26,6 +26,24 @@ export interface ScoredToken {
   entIob: 0 | 1 | 2 | 3;
 }
 
+/** A token with no annotation: what a reader fills in. Lengths and offsets in code points. */
+export function unannotatedToken(text: string, idx: number, space: boolean, index: number): ScoredToken {
+  return {
+    text,
+    idx,
+    length: [...text].length,
+    space,
+    tag: null,
+    pos: null,
+    morph: null,
+    lemma: null,
+    dep: null,
+    head: index,
+    sentStart: 0,
+    entIob: 0,
+  };
+}
+
 export interface TokenSpan {
   /** Token index of the first token. */
   start: number;
