@@ -81,7 +81,11 @@ export interface ShardTotals {
 }
 
 export interface FinalScores {
-  scores: Record<string, unknown>;
+  /**
+   * The score record as the scorer wrote it: a string, because labels such as
+   * "0" and "1" would lose their order in an object (read it with parseJson).
+   */
+  scoresJson: string;
   shardCount: number;
   docs: number;
   tokens: number;

@@ -1,5 +1,5 @@
 import { evaluateRange, loadModelBundle } from '@evalshard/gpu-worker';
-import { finalizeMetricStates, initMetricStates, scorerDigest } from '@evalshard/scorer';
+import { asJsonValue, finalizeMetricStates, initMetricStates, scorerDigest } from '@evalshard/scorer';
 import { fingerprintCorpus } from './plan/fingerprintCorpus.js';
 import { scorerOptionsFor } from './plan/scorerOptionsFor.js';
 import { throughputOf, type EvaluationReport } from './report/evaluationReport.js';
@@ -64,7 +64,7 @@ export async function runSinglePass(
     }
     const evaluateMs = Math.round(performance.now() - evaluateStarted);
     const finalizeStarted = performance.now();
-    const scores = finalizeMetricStates(states);
+    const scores = asJsonValue(finalizeMetricStates(states));
     const finalizeMs = Math.round(performance.now() - finalizeStarted);
     const wallMs = Math.round(performance.now() - started);
     return {

@@ -42,3 +42,5 @@ export const SCORER_MAIN_PATH = new URL('./main.js', import.meta.url).pathname;
 export { seqevalFamily, type SeqevalOptions } from './seqeval/seqevalFamily.js';
 export { TAG_SCHEMES, type TagScheme } from './seqeval/strictChunks.js';
 export { ExactSum } from './summation/exactSum.js';
+export { parseJson, stringifyJson, asJsonValue, entriesOf, propertyOf, isIndexKey, compareCodePoints } from './json/orderedJson.js';
+export { parseJsonRecord } from './json/parseJsonRecord.js';

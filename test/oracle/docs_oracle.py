@@ -4,10 +4,15 @@ Generates randomized gold/predicted document pairs in the shape of
 `Doc.to_json()` (plus evalshard's `ents_missing` extension), covering
 differing tokenizations, case differences, whitespace tokens, missing
 annotation, empty documents, non-ASCII text, overlapping span groups and
-non-projective trees, reads them back with `Doc.from_json` and records what
-`Scorer(nlp).score(examples)` reports for a pipeline of senter, tagger,
-morphologizer, parser, ner, lemmatizer and spancat. The TypeScript tests read
-the same JSON and must produce every number and the key order.
+non-projective trees, labels and keys that look like integers ("0", "10":
+JavaScript objects reorder those), reads them back with `Doc.from_json` and
+records what `Scorer(nlp).score(examples)` reports. Each case has its own
+pipeline: a senter or a parser (whose sentence scores come in its own
+position), tagger, morphologizer, ner, maybe a textcat (exclusive or
+multi-label, labels in a random order), lemmatizer, and one spancat per span
+key in a random order. Documents are stored as the JSON lines that spaCy's
+`to_json` makes, so the TypeScript tests read them with evalshard's own
+reader; they must produce every number and the key order.
 
     python3 test/oracle/docs_oracle.py --seed 11 --out test/fixtures/docs-oracle.json
 """
@@ -31,10 +36,13 @@ WORDS = ["the", "The", "cat", "sat", "on", "mat", "New", "York", "Ünïcødé", 
 TAGS = ["NN", "VB", "DT", "JJ", "IN", "."]
 POS = ["NOUN", "VERB", "DET", "ADJ", "ADP", "PUNCT", "PROPN"]
 MORPHS = ["Number=Sing", "Number=Plur", "Case=Nom|Number=Sing", "Definite=Def|PronType=Art", "Mood=Ind|Tense=Past|VerbForm=Fin",
-          "Number=Plur,Sing", "_"]
-DEPS = ["nsubj", "obj", "det", "ROOT", "punct", "P", "amod", "case", "obl"]
-ENT_LABELS = ["PER", "ORG", "LOC"]
-SPAN_LABELS = ["A", "B", "Ç"]
+          "Number=Plur,Sing", "_", "2=Yes", "10=No|Case=Acc"]
+DEPS = ["nsubj", "obj", "det", "ROOT", "punct", "P", "amod", "case", "obl", "2", "10"]
+ENT_LABELS = ["PER", "ORG", "LOC", "1", "10", "2"]
+SPAN_LABELS = ["A", "B", "Ç", "0", "12"]
+SPAN_KEYS = ["sc", "10", "2"]
+CAT_LABELS = ["0", "1", "10", "POS", "neg", "Ü"]
+CAT_SCORES = [0.0, 0.1, 0.5, 0.5, 0.5, 0.9, 1.0]
 
 
 def random_words(rng):
@@ -103,7 +111,19 @@ def random_spans(rng, n_tokens, labels, overlap):
     return spans
 
 
-def annotate(rng, words, spaces, gold=None, gold_words=None):
+def random_cats(rng, labels, gold, multi_label):
+    """Categories over a shuffled subset of the labels: one-hot (or all zero) gold, tie-heavy predictions."""
+    present = [label for label in labels if rng.random() > 0.2] or [labels[0]]
+    rng.shuffle(present)
+    if not gold:
+        return {label: rng.choice(CAT_SCORES) for label in present}
+    if multi_label:
+        return {label: float(rng.random() < 0.4) for label in present}
+    winner = rng.choice(present + [None])
+    return {label: 1.0 if label == winner else 0.0 for label in present}
+
+
+def annotate(rng, words, spaces, setup, gold=None, gold_words=None):
     """A to_json-shaped dict with random annotation (correlated with `gold` when given)."""
     text, offsets = text_and_offsets(words, spaces)
     n = len(words)
@@ -143,24 +163,36 @@ def annotate(rng, words, spaces, gold=None, gold_words=None):
         if missing:
             doc["ents_missing"] = [{"start": offsets[i][0], "end": offsets[i][1]} for i in missing]
     if rng.random() < 0.8:
-        groups = {"sc": random_spans(rng, n, SPAN_LABELS, overlap=True)}
+        keys = [key for key in setup["span_keys"] if rng.random() < 0.8]
+        rng.shuffle(keys)
+        groups = {key: random_spans(rng, n, SPAN_LABELS, overlap=True) for key in keys}
         doc["spans"] = {
             key: [{"start": offsets[s][0], "end": offsets[e - 1][1], "label": l, "kb_id": ""} for s, e, l in spans]
             for key, spans in groups.items()
         }
+    if setup["cats"] is not None:
+        if gold is None:
+            wanted = rng.random() < 0.9
+        elif "cats" in gold:
+            # Gold categories without predicted ones make spaCy raise: a few cases only.
+            wanted = not (setup["cats"]["drop_predicted"] and rng.random() < 0.5)
+        else:
+            wanted = rng.random() < 0.5
+        if wanted:
+            doc["cats"] = random_cats(rng, setup["cats"]["labels"], gold is None, setup["cats"]["multi_label"])
     return doc
 
 
-def make_pair(rng):
+def make_pair(rng, setup):
     words, spaces = random_words(rng)
-    gold = annotate(rng, words, spaces)
+    gold = annotate(rng, words, spaces, setup)
     if rng.random() < 0.6:
         pred_words, pred_spaces = words, spaces
     else:
         pred_words, pred_spaces = retokenize(rng, words, spaces)
     if rng.random() < 0.1:
         pred_words = [w.upper() if rng.random() < 0.5 else w for w in pred_words]
-    pred = annotate(rng, pred_words, pred_spaces, gold=gold, gold_words=words)
+    pred = annotate(rng, pred_words, pred_spaces, setup, gold=gold, gold_words=words)
     return gold, pred
 
 
@@ -174,13 +206,76 @@ def to_doc(vocab, data):
 
 
 
-def pipeline():
+def random_setup(rng):
+    """What a case's pipeline scores; the families evalshard is asked for follow it."""
+    keys = [key for key in SPAN_KEYS if rng.random() < 0.6] or ["sc"]
+    rng.shuffle(keys)
+    cats = None
+    if rng.random() < 0.6:
+        labels = rng.sample(CAT_LABELS, rng.randint(2, 4))
+        cats = {"labels": labels, "multi_label": rng.random() < 0.3, "drop_predicted": rng.random() < 0.05}
+    return {"sentences": rng.choice(["senter", "parser"]), "span_keys": keys, "cats": cats}
+
+
+def pipeline(setup):
     nlp = spacy.blank("en")
-    for name in ["senter", "tagger", "morphologizer", "parser", "ner"]:
-        nlp.add_pipe(name)
+    if setup["sentences"] is None:
+        textcat = nlp.add_pipe("textcat")
+        for label in setup["cats"]["labels"]:
+            textcat.add_label(label)
+        return nlp
+    if setup["sentences"] == "senter":
+        nlp.add_pipe("senter")
+    nlp.add_pipe("tagger")
+    nlp.add_pipe("morphologizer")
+    if setup["sentences"] == "parser":
+        nlp.add_pipe("parser")
+    nlp.add_pipe("ner")
+    if setup["cats"] is not None:
+        textcat = nlp.add_pipe("textcat_multilabel" if setup["cats"]["multi_label"] else "textcat")
+        for label in setup["cats"]["labels"]:
+            textcat.add_label(label)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.add_pipe("spancat", config={"spans_key": "sc"})
+    for key in setup["span_keys"]:
+        nlp.add_pipe("spancat", name=f"spancat_{key}", config={"spans_key": key})
     return nlp
+
+
+def families(setup):
+    """The evalshard families of the setup's pipeline (the report order is evalshard's to choose)."""
+    if setup["sentences"] is None:
+        return ["tokenization"]
+    names = ["tokenization", "sents", "tag", "pos", "morph", "morph_per_feat", "ents", "lemma"]
+    if setup["sentences"] == "parser":
+        names.append("deps")
+    return names + [f"spans:{key}" for key in setup["span_keys"]]
+
+
+def fixed_cases():
+    """Cases found by independent checks, kept in every batch."""
+    # Labels that look like integers: spaCy breaks the tie in the document's category order.
+    token = [{"id": 0, "start": 0, "end": 1}]
+    gold = {"text": "a", "cats": {"1": 1.0, "0": 0.0}, "tokens": token, "id": "d0"}
+    pred = {"text": "a", "cats": {"1": 0.5, "0": 0.5}, "tokens": token, "id": "d0"}
+    setup = {"sentences": None, "span_keys": [], "cats": {"labels": ["1", "0"], "multi_label": False}}
+    return [("integer-like-category-tie", setup, [(gold, pred)])]
+
+
+def make_case(name, setup, docs):
+    nlp = pipeline(setup)
+    case = {
+        "name": name,
+        "pipeline": nlp.pipe_names,
+        "families": families(setup),
+        "cats": setup["cats"],
+        "docs": [{"gold": json.dumps(g, ensure_ascii=False), "pred": json.dumps(p, ensure_ascii=False)} for g, p in docs],
+    }
+    try:
+        examples = [Example(to_doc(nlp.vocab, p), to_doc(nlp.vocab, g)) for g, p in docs]
+        case["expected"] = encode_numbers(Scorer(nlp).score(examples))
+    except Exception as error:  # the reference raising is part of its behaviour
+        case["error"] = f"{type(error).__name__}: {error}"
+    return case
 
 
 def main() -> int:
@@ -190,18 +285,11 @@ def main() -> int:
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    nlp = pipeline()
-    scorer = Scorer(nlp)
-    cases = []
+    cases = [make_case(name, setup, docs) for name, setup, docs in fixed_cases()]
     for index in range(args.cases):
-        docs = [make_pair(rng) for _ in range(rng.choice([1, 2, 5, 12, 30]))]
-        case = {"name": f"case-{index}", "docs": [{"gold": g, "pred": p} for g, p in docs]}
-        try:
-            examples = [Example(to_doc(nlp.vocab, p), to_doc(nlp.vocab, g)) for g, p in docs]
-            case["expected"] = encode_numbers(scorer.score(examples))
-        except Exception as error:  # the reference raising is part of its behaviour
-            case["error"] = f"{type(error).__name__}: {error}"
-        cases.append(case)
+        setup = random_setup(rng)
+        docs = [make_pair(rng, setup) for _ in range(rng.choice([1, 2, 5, 12, 30]))]
+        cases.append(make_case(f"case-{index}", setup, docs))
     fixture = {
         "generator": "test/oracle/docs_oracle.py",
         "seed": args.seed,

@@ -25,7 +25,7 @@ from seqeval.scheme import BILOU, IOB1, IOB2, IOBES, IOE1, IOE2
 
 SCHEMES = {"IOB1": IOB1, "IOE1": IOE1, "IOB2": IOB2, "IOE2": IOE2, "IOBES": IOBES, "BILOU": BILOU}
 PREFIXES = {"IOB1": "IOB", "IOE1": "IOE", "IOB2": "IOB", "IOE2": "IOE", "IOBES": "IOBES", "BILOU": "BILOU"}
-TYPES = ["PER", "LOC", "ORG", "MISC", "Ünï", "A-B"]
+TYPES = ["PER", "LOC", "ORG", "MISC", "Ünï", "A-B", "1", "10", "2"]
 
 
 def random_sentence(rng, letters, length):
@@ -34,7 +34,7 @@ def random_sentence(rng, letters, length):
         if rng.random() < 0.45:
             tags.append("O")
         else:
-            tags.append(rng.choice(letters) + "-" + rng.choice(TYPES[:4] if rng.random() < 0.9 else TYPES))
+            tags.append(rng.choice(letters) + "-" + rng.choice(TYPES[:4] if rng.random() < 0.8 else TYPES))
     if tags and rng.random() < 0.03:
         tags[rng.randrange(len(tags))] = rng.choice(["X-PER", "B", "I-"])
     return tags

@@ -2,7 +2,7 @@
 
 Generates randomized gold/predicted category documents (ties, missing gold
 labels, all-zero gold, labels with one gold class, unknown labels, non-ASCII
-label names, thousands of distinct scores) and records what
+label names, labels that look like integers, thousands of distinct scores) and records what
 `spacy.scorer.Scorer.score_cats` returns for each case. The TypeScript tests
 replay the same documents through evalshard and require every number to be
 equal. Cases on which spaCy raises are recorded with the error.
@@ -23,7 +23,9 @@ import spacy
 from spacy.scorer import Scorer
 from spacy.training import Example
 
-LABEL_POOL = ["POS", "NEG", "spam", "ham", "Ünïcødé", "标签", "A", "b c", "x-y"]
+# Labels like "0" and "10" are reordered by JavaScript objects; the tests read
+# the categories back from JSON lines in their order.
+LABEL_POOL = ["POS", "NEG", "spam", "ham", "Ünïcødé", "标签", "A", "b c", "x-y", "0", "1", "10", "2"]
 SCORE_GRID = [0.0, 0.1, 0.25, 0.5, 0.5, 0.75, 0.9, 1.0]
 
 

@@ -145,7 +145,7 @@ export function createActivities(deps: ActivityDependencies) {
       try {
         const response = await deps.scorer.finalizeRun({ runId, maxListedSkips });
         return {
-          scores: JSON.parse(response.scoresJson) as Record<string, unknown>,
+          scoresJson: response.scoresJson,
           shardCount: response.shardCount,
           docs: response.docs,
           tokens: response.tokens,

@@ -1,3 +1,5 @@
+import { entriesOf } from '@evalshard/scorer';
+
 /**
  * Scores as text: every scalar key with its value, then one table per family
  * of per-label maps, joining maps of one family (`cats_f_per_type` gives p,
@@ -24,7 +26,7 @@ export function scoreTable(scores: Record<string, unknown>): string {
       table = { columns: [], rows: new Map() };
       tables.set(family, table);
     }
-    for (const [label, entry] of Object.entries(value as Record<string, unknown>)) {
+    for (const [label, entry] of entriesOf(value)) {
       const row = table.rows.get(label) ?? new Map<string, string>();
       table.rows.set(label, row);
       if (entry !== null && typeof entry === 'object') {

@@ -1,3 +1,4 @@
+import { parseJson } from '@evalshard/scorer';
 import type { EvaluationResult } from '../runTypes.js';
 import type { ResolvedSpec } from '../spec/resolvedSpec.js';
 import { throughputOf, type EvaluationReport } from './evaluationReport.js';
@@ -11,7 +12,7 @@ export function distributedReport(
 ): EvaluationReport {
   const { plan, final, totals, timings } = result;
   return {
-    scores: final.scores,
+    scores: parseJson(final.scoresJson) as Record<string, unknown>,
     run: {
       runId: plan.runId,
       mode: 'distributed',

@@ -1,4 +1,5 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { parseJson } from '@evalshard/scorer';
 import { followRun, type ProgressSnapshot } from '../client/runEvaluation.js';
 import type { ScoreInput } from '../runTypes.js';
 import { scoreWorkflow } from '../workflows/scoreWorkflow.js';
@@ -30,7 +31,7 @@ export async function scoreDistributed(options: {
   const { plan, final, timings } = await followRun(options.client, handle, options.onProgress, options.pollMs);
   const wallMs = Math.round(performance.now() - started);
   return {
-    scores: final.scores,
+    scores: parseJson(final.scoresJson) as Record<string, unknown>,
     run: {
       runId: plan.runId,
       mode: 'distributed',

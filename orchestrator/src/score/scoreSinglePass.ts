@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import {
+  asJsonValue,
   finalizeMetricStates,
   initMetricStates,
   pairDocs,
@@ -41,7 +42,7 @@ export async function scoreSinglePass(input: ScoreInput): Promise<ScoreReport> {
   }
   const scoreMs = Math.round(performance.now() - scoreStarted);
   const finalizeStarted = performance.now();
-  const scores = finalizeMetricStates(states, { onlyAnnotated: input.options.onlyAnnotated });
+  const scores = asJsonValue(finalizeMetricStates(states, { onlyAnnotated: input.options.onlyAnnotated }));
   const finalizeMs = Math.round(performance.now() - finalizeStarted);
   return {
     scores,

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 
 export interface GoldSurvey {
   docs: number;
-  /** Span group keys, sorted. */
+  /** Span group keys in order of first appearance. */
   spanKeys: string[];
   /** Category labels in order of first appearance. */
   catLabels: string[];
@@ -38,5 +38,5 @@ export async function surveyGold(
       }
     }
   }
-  return { docs, spanKeys: [...spanKeys].sort(), catLabels, tagged: format === 'iob' };
+  return { docs, spanKeys: [...spanKeys], catLabels, tagged: format === 'iob' };
 }

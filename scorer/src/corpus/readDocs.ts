@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
-import { docFromJson, type RecordOrigin } from '../docs/docFromJson.js';
+import { docFromJsonLine, type RecordOrigin } from '../docs/docFromJson.js';
 import type { ScoredDoc } from '../docs/scoredDoc.js';
 import { blockDocuments, usesNewdoc } from './blockDocuments.js';
 import { conlluDoc } from './conlluDoc.js';
@@ -46,17 +46,17 @@ export async function* readDocs(path: string, format: DocFormat, range: DocRange
       byteOffset: record.offset,
       fallbackId: `${basename(path)}@${record.offset}`,
     };
-    let value: unknown;
+    let line: string;
     try {
-      value = JSON.parse(utf8.decode(record.bytes));
-    } catch (error) {
-      throw new InputError(`${path}: byte ${record.offset}: invalid JSON or UTF-8 (${(error as Error).message})`, {
+      line = utf8.decode(record.bytes);
+    } catch {
+      throw new InputError(`${path}: byte ${record.offset}: not valid UTF-8`, {
         file: path,
         byteOffset: record.offset,
         code: 'BAD_RECORD',
       });
     }
-    yield { doc: docFromJson(value, origin), origin };
+    yield { doc: docFromJsonLine(line, origin), origin };
   }
 }
 

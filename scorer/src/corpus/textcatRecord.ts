@@ -1,4 +1,6 @@
 import { InputError } from '../errors.js';
+import { entriesOf } from '../json/orderedJson.js';
+import { parseJsonRecord } from '../json/parseJsonRecord.js';
 import type { CatsEntries } from '../textcat/updateTextcat.js';
 
 export interface TextcatRecord {
@@ -7,10 +9,13 @@ export interface TextcatRecord {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+// Ties between categories go to the first in the record's order.
+const ORDERED_KEYS = ['cats'];
 
 /**
  * One JSONL line `{"text": ..., "cats": {label: value}}`. Other keys are
- * allowed and ignored. Errors name the file and the record's byte offset.
+ * allowed and ignored. Categories keep the record's order, even labels like
+ * "0" and "1". Errors name the file and the record's byte offset.
  */
 export function parseTextcatRecord(bytes: Uint8Array, file: string, offset: number): TextcatRecord {
   const fail = (reason: string): never => {
@@ -24,7 +29,7 @@ export function parseTextcatRecord(bytes: Uint8Array, file: string, offset: numb
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonRecord(text, ORDERED_KEYS);
   } catch (error) {
     return fail(`invalid JSON (${(error as Error).message})`);
   }
@@ -36,7 +41,7 @@ export function parseTextcatRecord(bytes: Uint8Array, file: string, offset: numb
     return fail('"cats" must be an object of label → number');
   }
   const entries: Array<readonly [string, number]> = [];
-  for (const [label, catValue] of Object.entries(cats)) {
+  for (const [label, catValue] of entriesOf(cats)) {
     // JSON booleans compare like Python's True/False.
     const numeric = typeof catValue === 'boolean' ? Number(catValue) : catValue;
     if (typeof numeric !== 'number' || !Number.isFinite(numeric)) {

@@ -1,4 +1,6 @@
 import { InputError } from '../errors.js';
+import { entriesOf } from '../json/orderedJson.js';
+import { parseJsonRecord } from '../json/parseJsonRecord.js';
 import { CodePointText, pyIsSpace, withoutSpace } from './pythonText.js';
 import { unannotatedToken, type ScoredDoc, type ScoredToken, type TokenSpan } from './scoredDoc.js';
 import { setSentenceStarts } from './setSentenceStarts.js';
@@ -9,6 +11,9 @@ const POS_TAGS = new Set([
   'PUNCT', 'SCONJ', 'SPACE', 'SYM', 'VERB', 'X',
 ]);
 const STRING_ATTRIBUTES = ['tag', 'pos', 'morph', 'lemma', 'dep'] as const;
+
+// Objects whose key order the reader keeps: category ties and span keys depend on it.
+const ORDERED_DOC_KEYS = ['cats', 'spans'];
 
 /** Where a record came from, for error messages. */
 export interface RecordOrigin {
@@ -124,8 +129,7 @@ export function docFromJson(value: unknown, origin: RecordOrigin): ScoredDoc {
 
   const spans = new Map<string, TokenSpan[]>();
   if (record.spans !== undefined) {
-    const groups = asObject(record.spans, origin, '"spans"');
-    for (const [key, group] of Object.entries(groups)) {
+    for (const [key, group] of entriesOf(asObject(record.spans, origin, '"spans"', true))) {
       spans.set(
         key,
         listOf(group, `spans.${key}`, fail).map((span, i) => charSpan(span, `span ${key}[${i}]`, true)),
@@ -135,7 +139,7 @@ export function docFromJson(value: unknown, origin: RecordOrigin): ScoredDoc {
 
   const cats: Array<readonly [string, number]> = [];
   if (record.cats !== undefined) {
-    for (const [label, catValue] of Object.entries(asObject(record.cats, origin, '"cats"'))) {
+    for (const [label, catValue] of entriesOf(asObject(record.cats, origin, '"cats"', true))) {
       const numeric = typeof catValue === 'boolean' ? Number(catValue) : catValue;
       if (typeof numeric !== 'number' || !Number.isFinite(numeric)) fail(`"cats"."${label}" must be a finite number`);
       cats.push([label, numeric as number]);
@@ -152,6 +156,21 @@ export function docFromJson(value: unknown, origin: RecordOrigin): ScoredDoc {
     hasUnknownSpaces: record.has_unknown_spaces === true,
     tagSequences: record.ents === undefined ? null : [iob2Tags(tokens, ents)],
   };
+}
+
+/** One JSONL line (already decoded) as a document; see docFromJson. */
+export function docFromJsonLine(line: string, origin: RecordOrigin): ScoredDoc {
+  let value: unknown;
+  try {
+    value = parseJsonRecord(line, ORDERED_DOC_KEYS);
+  } catch (error) {
+    throw new InputError(`${origin.file}: byte ${origin.byteOffset}: invalid JSON (${(error as Error).message})`, {
+      file: origin.file,
+      byteOffset: origin.byteOffset,
+      code: 'BAD_RECORD',
+    });
+  }
+  return docFromJson(value, origin);
 }
 
 // The entities as IOB2 tags over the whole document.
@@ -200,7 +219,11 @@ function spacesFor(words: string[], text: string, fail: (reason: string) => neve
   return spaces;
 }
 
-function asObject(value: unknown, origin: RecordOrigin, what: string): Record<string, unknown> {
+// An ordered object (a Map from parseJsonRecord) stays one where its order matters.
+function asObject(value: unknown, origin: RecordOrigin, what: string, ordered: true): object;
+function asObject(value: unknown, origin: RecordOrigin, what: string): Record<string, unknown>;
+function asObject(value: unknown, origin: RecordOrigin, what: string, ordered = false): object {
+  if (value instanceof Map) return ordered ? value : Object.fromEntries(value);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InputError(`${origin.file}: byte ${origin.byteOffset}: ${what} must be a JSON object`, {
       file: origin.file,
@@ -208,7 +231,7 @@ function asObject(value: unknown, origin: RecordOrigin, what: string): Record<st
       code: 'BAD_RECORD',
     });
   }
-  return value as Record<string, unknown>;
+  return value;
 }
 
 function listOf(value: unknown, what: string, fail: (reason: string) => never): unknown[] {

@@ -13,7 +13,9 @@ import { tokenizationFamily } from './tokenizationFamily.js';
 /**
  * Report order: the tokenizer's keys, then the components of spaCy's default
  * scoring pipeline (senter, tagger, morphologizer, parser, ner, textcat),
- * then lemmatizer and span categorizers.
+ * then lemmatizer and span categorizers. Sentences are the senter's scores
+ * unless deps are scored too: then they are the parser's, which reports them
+ * just before `dep_uas` (the common pipelines have a parser and no senter).
  */
 export const REPORT_ORDER = [
   'tokenization', 'sents', 'tag', 'pos', 'morph', 'morph_per_feat', 'deps', 'ents', 'cats', 'lemma', 'seqeval',
@@ -38,15 +40,18 @@ export function createFamilies(options: ScorerOptions): Array<ScoreFamily<unknow
     }
   }
   const families: Array<ScoreFamily<unknown>> = [];
-  for (const name of REPORT_ORDER) {
+  const order = requested.has('deps') ? REPORT_ORDER.filter((name) => name !== 'sents') : [...REPORT_ORDER];
+  if (requested.has('deps')) order.splice(order.indexOf('deps'), 0, 'sents');
+  for (const name of order) {
     if (!requested.has(name)) continue;
     families.push(familyNamed(name, options) as ScoreFamily<unknown>);
   }
-  // Span groups come after every spaCy component, seqeval last.
+  // Span groups come after every spaCy component, in the order asked for (a
+  // pipeline's spancat order), seqeval last.
   const seqeval = families.findIndex((family) => family.name === 'seqeval');
   const last = seqeval < 0 ? undefined : families.splice(seqeval, 1)[0];
   const spanKeys = [...requested].filter((name) => name.startsWith('spans:')).map((name) => name.slice('spans:'.length));
-  for (const key of spanKeys.sort()) {
+  for (const key of spanKeys) {
     const allowOverlap = options.spanGroups?.find((group) => group.key === key)?.allowOverlap ?? true;
     families.push(spanGroupFamily(key, allowOverlap) as ScoreFamily<unknown>);
   }

@@ -76,13 +76,10 @@ export function depsFamily(mode: DepsMissingIndices): ScoreFamily<DepsState> {
       for (const counts of state.perIndex.values()) total.addAll(counts.ifPresent);
       const unlabelled = total.counts.get(UNLABELLED) ?? emptyPrfCounts();
       if (totalOf(unlabelled) === 0) return { dep_uas: null, dep_las: null, dep_las_per_type: null };
-      const labels = [...total.counts.keys()].filter((key) => key.startsWith(DEP) && totalOf(total.counts.get(key)!) > 0);
-      const perType: Record<string, unknown> = {};
-      for (const [key, scores] of Object.entries(total.toScores(labels))) perType[key.slice(DEP.length)] = scores;
       return {
         dep_uas: fscoreOf(unlabelled),
         dep_las: fscoreOf(total.counts.get(LABELLED) ?? emptyPrfCounts()),
-        dep_las_per_type: perType,
+        dep_las_per_type: total.labelScores(DEP, (counts) => totalOf(counts) > 0),
       };
     },
     encode: (state) => ({ deps: encodeDeps(state) }),

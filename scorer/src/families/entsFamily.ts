@@ -52,7 +52,7 @@ export function entsFamily(): ScoreFamily<PrfMap> {
         ents_p: precisionOf(totals),
         ents_r: recallOf(totals),
         ents_f: fscoreOf(totals),
-        ents_per_type: state.toScores(),
+        ents_per_type: state.labelScores(),
       };
     },
     encode: (state) => ({ counts: state.toEntries() }),

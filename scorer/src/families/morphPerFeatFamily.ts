@@ -61,15 +61,11 @@ export function morphPerFeatFamily(): ScoreFamily<PrfMap> {
       if (totalOf(micro) === 0) {
         return { morph_micro_p: null, morph_micro_r: null, morph_micro_f: null, morph_per_feat: null };
       }
-      const fields = [...state.counts.keys()].filter((key) => key.startsWith(FIELD));
-      const perField = state.toScores(fields);
-      const perFeat: Record<string, unknown> = {};
-      for (const [key, scores] of Object.entries(perField)) perFeat[key.slice(FIELD.length)] = scores;
       return {
         morph_micro_p: precisionOf(micro),
         morph_micro_r: recallOf(micro),
         morph_micro_f: fscoreOf(micro),
-        morph_per_feat: perFeat,
+        morph_per_feat: state.labelScores(FIELD),
       };
     },
     encode: (state) => ({ counts: state.toEntries() }),

@@ -76,10 +76,7 @@ export function spansFamily(options: SpansFamilyOptions): ScoreFamily<PrfMap> {
         record[`${options.attr}_r`] = recallOf(total);
         record[`${options.attr}_f`] = fscoreOf(total);
         if (options.perType) {
-          const types = [...state.counts.keys()].filter((key) => key.startsWith(TYPE));
-          const perType: Record<string, unknown> = {};
-          for (const [key, scores] of Object.entries(state.toScores(types))) perType[key.slice(TYPE.length)] = scores;
-          record[`${options.attr}_per_type`] = perType;
+          record[`${options.attr}_per_type`] = state.labelScores(TYPE);
         }
       }
       return record;

@@ -1,4 +1,5 @@
 import type { PrfEntry } from '@evalshard/proto';
+import { compareCodePoints } from '../json/orderedJson.js';
 import { addPrfCounts, emptyPrfCounts, prfScoresOf, type PrfCounts, type PrfScores } from './prfScore.js';
 
 /** PRF counts by name (a label, a field, a counter); merging adds them. */
@@ -36,11 +37,19 @@ export class PrfMap {
     return map;
   }
 
-  /** `{key: {p, r, f}}` in sorted key order, the reference's to_dict per entry. */
-  toScores(keys: Iterable<string> = this.counts.keys()): Record<string, PrfScores> {
-    const record: Record<string, PrfScores> = {};
-    for (const key of [...keys].sort()) record[key] = prfScoresOf(this.counts.get(key) ?? emptyPrfCounts());
-    return record;
+  /**
+   * `{label: {p, r, f}}` (the reference's to_dict) for the keys under
+   * `prefix`, the prefix dropped, in Python's sorted order: the reference
+   * lists labels as it first meets them, which for entities and spans
+   * depends on Python's string hashing, so the report fixes one order.
+   */
+  labelScores(prefix = '', include: (counts: PrfCounts) => boolean = () => true): Map<string, PrfScores> {
+    const labels: Array<[string, PrfCounts]> = [];
+    for (const [key, counts] of this.counts) {
+      if (key.startsWith(prefix) && include(counts)) labels.push([key.slice(prefix.length), counts]);
+    }
+    labels.sort(([a], [b]) => compareCodePoints(a, b));
+    return new Map(labels.map(([label, counts]) => [label, prfScoresOf(counts)]));
   }
 }
 

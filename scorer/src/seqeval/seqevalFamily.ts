@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import type { ScoreFamily } from '../families/scoreFamily.js';
+import { compareCodePoints } from '../json/orderedJson.js';
 import { PrfMap } from '../prf/prfMap.js';
 import { numpyPairwiseSum } from '../summation/numpyPairwiseSum.js';
 import { conllChunks, type Chunk } from './conllChunks.js';
@@ -110,10 +111,7 @@ function seqevalScores(state: PrfMap, zeroDivision: 0 | 1): Record<string, unkno
     const average = (values: number[]) => numpyPairwiseSum(values.map((value, i) => value * truth[i]!)) / weightTotal;
     weighted = [average(precision), average(recall), average(f)];
   }
-  const perType: Record<string, unknown> = {};
-  types.forEach((type, i) => {
-    perType[type] = { p: precision[i], r: recall[i], f: f[i], support: truth[i] };
-  });
+  const perType = new Map(types.map((type, i) => [type, { p: precision[i], r: recall[i], f: f[i], support: truth[i] }]));
   return {
     seqeval_p: microP[0],
     seqeval_r: microR[0],
@@ -141,15 +139,4 @@ function fscores(precision: number[], recall: number[]): number[] {
     const denominator = 1 * p + r;
     return (2 * p * r) / (denominator === 0 ? 1 : denominator);
   });
-}
-
-// Python orders strings by code point; JavaScript by UTF-16 unit.
-function compareCodePoints(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const difference = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (difference !== 0) return difference;
-  }
-  return x.length - y.length;
 }

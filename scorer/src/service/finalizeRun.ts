@@ -1,5 +1,6 @@
 import type { FinalizeRunResponse, SkippedRecord } from '@evalshard/proto';
 import { InputError } from '../errors.js';
+import { stringifyJson } from '../json/orderedJson.js';
 import { decodeMetricStates, finalizeMetricStates, mergeMetricStates, reportedFamilies, type MetricStates } from '../metricStates.js';
 import { OrderedMerge } from '../orderedMerge.js';
 import { decodeScorerOptions } from '../scorerOptions.js';
@@ -42,7 +43,7 @@ export function finalizeRun(store: PartialStore, runId: string, maxListedSkips: 
   const scores = finalizeMetricStates(merged, { onlyAnnotated: options.onlyAnnotated });
   const families = reportedFamilies(merged, { onlyAnnotated: options.onlyAnnotated });
   return {
-    scoresJson: JSON.stringify(scores),
+    scoresJson: stringifyJson(scores),
     shardCount: run.shardCount,
     docs,
     tokens,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compareCodePoints, entriesOf, parseJson } from '../json/orderedJson.js';
 
 /**
  * The oracle fixtures to compare against: the committed ones, plus a freshly
@@ -18,7 +19,38 @@ export function oracleFixturePaths(name: string): string[] {
   return paths;
 }
 
-/** JSON from the Python oracles, with their "NaN" strings turned back into numbers. */
+/**
+ * JSON from the Python oracles, in the file's key order (objects with keys
+ * like "10" come back as Maps), with their "NaN" strings turned back into
+ * numbers.
+ */
 export function readOracleJson<T>(path: string): T {
-  return JSON.parse(readFileSync(path, 'utf8'), (_key, value: unknown) => (value === 'NaN' ? Number.NaN : value)) as T;
+  return withNaN(parseJson(readFileSync(path, 'utf8'))) as T;
+}
+
+function withNaN(value: unknown): unknown {
+  if (value === 'NaN') return Number.NaN;
+  if (Array.isArray(value)) return value.map(withNaN);
+  if (value instanceof Map) return new Map([...value].map(([key, item]) => [key, withNaN(item)]));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withNaN(item)]));
+  }
+  return value;
+}
+
+/**
+ * Objects and Maps as lists of [key, value] pairs, recursively, so that
+ * `toEqual` compares key order too. The maps under `unordered` keys are
+ * sorted first: their order in the reference is not part of its result.
+ */
+export function orderedEntries(value: unknown, unordered: (key: string) => boolean = () => false): unknown {
+  if (Array.isArray(value)) return value.map((item) => orderedEntries(item, unordered));
+  if (value === null || typeof value !== 'object') return value;
+  return entriesOf(value).map(([key, item]) => {
+    let inner = orderedEntries(item, () => false);
+    if (unordered(key) && Array.isArray(inner)) {
+      inner = [...(inner as Array<[string, unknown]>)].sort(([a], [b]) => compareCodePoints(a, b));
+    }
+    return [key, inner];
+  });
 }

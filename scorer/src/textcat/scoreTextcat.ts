@@ -14,8 +14,8 @@ export interface TextcatScores {
   cats_macro_r: number;
   cats_macro_f: number;
   cats_macro_auc: number;
-  cats_f_per_type: Record<string, PrfScores>;
-  cats_auc_per_type: Record<string, number | null>;
+  cats_f_per_type: Map<string, PrfScores>;
+  cats_auc_per_type: Map<string, number | null>;
 }
 
 export function scoreTextcat(state: TextcatState, options: TextcatOptions): TextcatScores {
@@ -44,12 +44,13 @@ export function scoreTextcat(state: TextcatState, options: TextcatOptions): Text
     cats_macro_r: macroR,
     cats_macro_f: macroF,
     cats_macro_auc: macroAuc,
-    cats_f_per_type: sortedRecord(options.labels, (i) => prfScoresOf(state.counts[i]!)),
-    cats_auc_per_type: sortedRecord(options.labels, (i) => aucs[i]!),
+    // In label order, as the reference's dicts are.
+    cats_f_per_type: new Map(options.labels.map((label, i) => [label, prfScoresOf(state.counts[i]!)])),
+    cats_auc_per_type: new Map(options.labels.map((label, i) => [label, aucs[i]!])),
   };
   const positiveLabel = options.positiveLabel;
   if (options.labels.length === 2 && !options.multiLabel && positiveLabel) {
-    scores.cats_score = scores.cats_f_per_type[positiveLabel]!.f;
+    scores.cats_score = scores.cats_f_per_type.get(positiveLabel)!.f;
     scores.cats_score_desc = `F (${positiveLabel})`;
   } else if (!options.multiLabel) {
     scores.cats_score = macroF;
@@ -59,14 +60,4 @@ export function scoreTextcat(state: TextcatState, options: TextcatOptions): Text
     scores.cats_score_desc = 'macro AUC';
   }
   return scores;
-}
-
-// Per-label maps in sorted label order: the reference's order is the label
-// order, which is not part of the score's meaning.
-function sortedRecord<T>(labels: readonly string[], valueAt: (index: number) => T): Record<string, T> {
-  const indexed = labels.map((label, index) => ({ label, index }));
-  indexed.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
-  const record: Record<string, T> = {};
-  for (const { label, index } of indexed) record[label] = valueAt(index);
-  return record;
 }

@@ -41,13 +41,13 @@ const SEQEVAL: ScorerOptions = { families: ['seqeval'], seqeval: { mode: 'defaul
 
 // The oracle's randomized documents, repeated: every family, differing tokenizations.
 const fixture = JSON.parse(readFileSync(join(root, 'test/fixtures/docs-oracle.json'), 'utf8')) as {
-  cases: Array<{ docs: Array<{ gold: unknown; pred: unknown }> }>;
+  cases: Array<{ docs: Array<{ gold: string; pred: string }> }>;
 };
 const pairs = fixture.cases.flatMap((c) => c.docs);
 const goldJsonl = join(dir, 'gold.jsonl');
 const predJsonl = join(dir, 'pred.jsonl');
-writeFileSync(goldJsonl, pairs.map((p) => JSON.stringify(p.gold)).join('\n').concat('\n').repeat(REPEAT));
-writeFileSync(predJsonl, pairs.map((p) => JSON.stringify(p.pred)).join('\n').concat('\n').repeat(REPEAT));
+writeFileSync(goldJsonl, pairs.map((p) => p.gold).join('\n').concat('\n').repeat(REPEAT));
+writeFileSync(predJsonl, pairs.map((p) => p.pred).join('\n').concat('\n').repeat(REPEAT));
 const goldIob = join(root, 'test/data/uner-english-ewt/en_ewt-ud-dev.iob2');
 const predIob = join(dir, 'pred.iob2');
 writeFileSync(predIob, perturbIob(readFileSync(goldIob, 'utf8'), 7));
@@ -115,8 +115,8 @@ for (let k = 0; k < 200; k++) {
   const shardPairs = pairs.slice((k * 3) % pairs.length, ((k * 3) % pairs.length) + 3);
   const goldDocs = join(dir, `g${k}.jsonl`);
   const predDocs = join(dir, `p${k}.jsonl`);
-  writeFileSync(goldDocs, shardPairs.map((p) => JSON.stringify(p.gold)).join('\n'));
-  writeFileSync(predDocs, shardPairs.map((p) => JSON.stringify(p.pred)).join('\n'));
+  writeFileSync(goldDocs, shardPairs.map((p) => p.gold).join('\n'));
+  writeFileSync(predDocs, shardPairs.map((p) => p.pred).join('\n'));
   for await (const example of pairDocs(
     readDocs(goldDocs, 'jsonl', { start: 0, end: statSync(goldDocs).size }),
     readDocs(predDocs, 'jsonl', { start: 0, end: statSync(predDocs).size }),

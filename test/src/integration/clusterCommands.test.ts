@@ -1,6 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -8,6 +7,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { scratchDir } from '../helpers/corpora.js';
 import { CLI, DEMO_SPEC } from '../helpers/paths.js';
 import { demoSpec, singlePass } from '../helpers/testStack.js';
+import { expectSameScores, readJsonReport } from '../helpers/sameScores.js';
 
 const started: ChildProcess[] = [];
 
@@ -53,8 +53,8 @@ describe('the cluster commands, as separate processes against one Temporal serve
       { timeout: 120_000 },
     );
     expect(stdout).toMatch(/\(distributed\): 1210 docs/);
-    const report = JSON.parse(readFileSync(json, 'utf8'));
+    const report = readJsonReport(json);
     const reference = await singlePass(await demoSpec());
-    expect(report.scores).toEqual(reference.scores);
+    expectSameScores(report.scores, reference.scores);
   });
 });

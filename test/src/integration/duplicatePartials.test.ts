@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { BadRecordPolicy, clientCredentials, SubmitOutcome, WorkerServiceClient, type PartialScore } from '@evalshard/proto';
-import { encodeScorerOptions, SCORER_MAIN_PATH } from '@evalshard/scorer';
+import { encodeScorerOptions, SCORER_MAIN_PATH, stringifyJson } from '@evalshard/scorer';
 import { ScorerClient, shardRange, streamShard, SupervisedProcess } from '@evalshard/orchestrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/corpora.js';
@@ -73,7 +73,7 @@ describe('the same partial submitted twice', () => {
 
       const final = await scorer.finalizeRun({ runId, maxListedSkips: 0 });
       expect(final.docs).toBe(run.run.docs);
-      expect(JSON.parse(final.scoresJson)).toEqual(run.scores);
+      expect(final.scoresJson).toBe(stringifyJson(run.scores));
       expect(final.conflicts).toEqual([
         { shardIndex: 2, storedDigest: expect.any(String), rejectedDigest: impostor.digest },
       ]);

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/corpora.js';
 import { CLI, DEMO_SPEC } from '../helpers/paths.js';
+import { expectSameScores, readJsonReport } from '../helpers/sameScores.js';
 
 const run = promisify(execFile);
 
@@ -22,13 +23,13 @@ describe('the demo on the embedded stack', () => {
     expect(distributed.stderr).toMatch(/starting the embedded stack .*2 workers/);
     expect(distributed.stdout).toMatch(/cats_score\s+0\.\d{4}/);
     expect(distributed.stdout).toMatch(/^\s+spam\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+$/m);
-    const report = JSON.parse(readFileSync(distributedJson, 'utf8'));
-    const reference = JSON.parse(readFileSync(singleJson, 'utf8'));
+    const report = readJsonReport(distributedJson);
+    const reference = readJsonReport(singleJson);
     expect(Object.keys(report)).toEqual(['scores', 'run']);
     expect(report.run.mode).toBe('distributed');
     expect(report.run.workers).toBe(2);
     expect(report.run.docs).toBe(1210);
-    expect(report.scores).toEqual(reference.scores);
+    expectSameScores(report.scores, reference.scores);
     // Stopped what it started: the state directory's processes are gone.
     expect(readFileSync(join(dir, 'state', 'logs', 'gpu-worker-1.log'), 'utf8')).toMatch(/ended with/);
   });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { repeatedDemoCorpus, scratchDir } from '../helpers/corpora.js';
 import { CLI, DEMO_SPEC } from '../helpers/paths.js';
 import { demoSpec, singlePass } from '../helpers/testStack.js';
+import { expectSameScores, readJsonReport } from '../helpers/sameScores.js';
 
 interface Finished {
   code: number | null;
@@ -63,10 +64,10 @@ describe('an embedded run interrupted with Ctrl-C', () => {
 
     const resumed = await startCli([...args, '--json', json, '--no-progress']).finished;
     expect(resumed.code).toBe(0);
-    const report = JSON.parse(readFileSync(json, 'utf8'));
+    const report = readJsonReport(json);
     expect(report.run.resumedShards).toBe(storedBeforeResume);
     const reference = await singlePass(await demoSpec({ corpus }));
-    expect(report.scores).toEqual(reference.scores);
+    expectSameScores(report.scores, reference.scores);
     expect(report.run.docs).toBe(reference.run.docs);
   });
 });
