@@ -78,6 +78,9 @@ export interface ShardTotals {
   conflicts: number;
   /** Activity attempts beyond the first, over all shards. */
   retries: number;
+  /** Documents and tokens of the shards evaluated now (not already stored by an earlier attempt). */
+  evaluatedDocs: number;
+  evaluatedTokens: number;
 }
 
 export interface FinalScores {
@@ -114,7 +117,10 @@ export interface RunProgress {
 }
 
 export function emptyTotals(): ShardTotals {
-  return { shards: 0, docs: 0, tokens: 0, bytes: 0, stored: 0, duplicates: 0, alreadyStored: 0, conflicts: 0, retries: 0 };
+  return {
+    shards: 0, docs: 0, tokens: 0, bytes: 0, stored: 0, duplicates: 0, alreadyStored: 0, conflicts: 0, retries: 0,
+    evaluatedDocs: 0, evaluatedTokens: 0,
+  };
 }
 
 export function addSummary(totals: ShardTotals, summary: ShardSummary): void {
@@ -127,6 +133,10 @@ export function addSummary(totals: ShardTotals, summary: ShardSummary): void {
   else if (summary.outcome === 'duplicate') totals.duplicates += 1;
   else if (summary.outcome === 'already-stored') totals.alreadyStored += 1;
   else totals.conflicts += 1;
+  if (summary.outcome !== 'already-stored') {
+    totals.evaluatedDocs += summary.docs;
+    totals.evaluatedTokens += summary.tokens;
+  }
 }
 
 export function addTotals(into: ShardTotals, other: ShardTotals): void {

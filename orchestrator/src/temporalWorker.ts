@@ -7,7 +7,7 @@ import { createActivities } from './activities/createActivities.js';
 import { ScorerClient } from './grpc/scorerClient.js';
 import { WorkerPool } from './grpc/workerPool.js';
 
-export const DEFAULT_TASK_QUEUE = 'evalshard';
+export { DEFAULT_TASK_QUEUE } from './defaultTaskQueue.js';
 const WORKFLOW_BUNDLE = fileURLToPath(new URL('./workflow-bundle.js', import.meta.url));
 const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.js', import.meta.url));
 

@@ -15,6 +15,7 @@ import { streamScoreShard, streamShard } from '../grpc/streamShard.js';
 import type { WorkerPool } from '../grpc/workerPool.js';
 import { fingerprintCorpus } from '../plan/fingerprintCorpus.js';
 import { scorerOptionsFor } from '../plan/scorerOptionsFor.js';
+import { capShardsAtRecords } from '../plan/capShardsAtRecords.js';
 import { layoutShards, shardCount } from '../plan/shardLayout.js';
 import type {
   EvaluationInput,
@@ -48,10 +49,12 @@ export function createActivities(deps: ActivityDependencies) {
         const corpus = await fingerprintCorpus(spec.corpus, spec.corpusDigest);
         const model = await describeModel(deps.workers, spec.model);
         const scorer = scorerOptionsFor(spec, model);
-        const layout = layoutShards(
-          corpus.files.map(({ path, size }) => ({ path, size })),
-          spec.sharding,
-          spec.workers,
+        const layout = await capShardsAtRecords(
+          layoutShards(
+            corpus.files.map(({ path, size }) => ({ path, size })),
+            spec.sharding,
+            spec.workers,
+          ),
         );
         return {
           runId: input.runId,

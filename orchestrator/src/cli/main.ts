@@ -1,14 +1,21 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { gpuWorkerCommand } from '@evalshard/gpu-worker';
-import { scorerCommand } from '@evalshard/scorer';
-import { DEFAULT_TASK_QUEUE } from '../temporalWorker.js';
-import { runCommand } from './runCommand.js';
-import { scoreCommand } from './scoreCommand.js';
-import { workerCommand } from './workerCommand.js';
+import { DEFAULT_TASK_QUEUE } from '../defaultTaskQueue.js';
 
 function positiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('expected a positive integer');
+  return number;
+}
+
+function finiteNumber(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number)) throw new InvalidArgumentError('expected a number');
+  return number;
+}
+
+function integer(value: string): number {
+  const number = finiteNumber(value);
+  if (!Number.isInteger(number)) throw new InvalidArgumentError('expected an integer');
   return number;
 }
 
@@ -28,12 +35,15 @@ function withStackOptions(command: Command): Command {
     .option('--no-progress', 'no progress line');
 }
 
-/** The `evalshard` command line; resolves to the exit code. */
+/**
+ * The `evalshard` command line; resolves to the exit code. Each command's
+ * code loads when it runs, so help and the first messages come at once.
+ */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command('evalshard')
     .description('Sharded, exact, memory-bounded evaluation of ONNX models, orchestrated by Temporal')
-    .showHelpAfterError()
+    .showHelpAfterError('(add --help to see the options)')
     .exitOverride();
 
   withStackOptions(program
@@ -47,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json <file>', 'write the full report (scores and run metadata) as JSON')
     .option('--single-pass', 'one process, one pass, no Temporal and no gRPC: the reference result', false))
     .action(async (spec: string, options: Record<string, unknown>) => {
+      const { runCommand } = await import('./runCommand.js');
       exitCode = await runCommand({
         spec,
         shards: options.shards as number | undefined,
@@ -73,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--scorers <list>', 'families, comma-separated: tokenization, tag, pos, morph, lemma, morph_per_feat, ents, spans:KEY, cats, deps, sents, seqeval (default: all the gold annotates)', list)
     .option('--cats-labels <labels>', 'category labels in component order (default: as they first appear in the gold)', list)
     .option('--multi-label', 'categories are not mutually exclusive')
-    .option('--threshold <t>', 'multi-label decision threshold', Number)
+    .option('--threshold <t>', 'multi-label decision threshold', finiteNumber)
     .option('--positive-label <label>', 'the positive label of a binary exclusive task')
     .addOption(new Option('--macro-summation <mode>', 'CPython sum() the macro scores reproduce').choices(['compensated', 'plain']))
     .addOption(new Option('--deps-missing <mode>', 'how far a missing gold dependency reaches').choices(['reference', 'per-example']))
@@ -81,12 +92,13 @@ export async function main(argv: string[]): Promise<number> {
     .option('--scheme <scheme>', 'tag scheme for strict seqeval: IOB1, IOE1, IOB2, IOE2, IOBES, BILOU')
     .addOption(new Option('--zero-division <value>', 'seqeval score when a denominator is zero').choices(['0', '1']))
     .option('--bootstrap <replicates>', 'percentile intervals (<key>_ci) from a Poisson bootstrap, identical for any sharding', positiveInteger)
-    .option('--seed <seed>', 'seed of the bootstrap weights', (value: string) => Number(value), 0)
+    .option('--seed <seed>', 'seed of the bootstrap weights', integer, 0)
     .option('--config <file>', 'all options in a YAML or JSON file, with the reference\'s option names')
     .option('--json <file>', 'write the full report (scores and run metadata) as JSON')
     .option('--shards <n>', 'score in this many shards through Temporal and the workers (must equal the single pass)', positiveInteger)
     .option('--workers <n>', 'worker processes for --shards', positiveInteger, 2))
     .action(async (options: Record<string, unknown>) => {
+      const { scoreCommand } = await import('./scoreCommand.js');
       exitCode = await scoreCommand({
         shards: options.shards as number | undefined,
         workers: options.workers as number,
@@ -117,6 +129,14 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('setup')
+    .description('provide what the embedded stack needs (the Temporal CLI, built once with Go), ahead of the first run')
+    .action(async () => {
+      const { setupCommand } = await import('../setup/setupCommand.js');
+      exitCode = await setupCommand();
+    });
+
+  program
     .command('worker')
     .description('run a Temporal worker for a cluster: workflows and shard activities against GPU workers and a scorer')
     .requiredOption('--temporal-address <host:port>', 'Temporal frontend')
@@ -129,6 +149,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--tls-key <file>', 'its private key (PEM)')
     .option('--tls-ca <file>', 'CA that the services\' certificates chain to (PEM)')
     .action(async (options: Record<string, unknown>) => {
+      const { workerCommand } = await import('./workerCommand.js');
       exitCode = await workerCommand({
         temporalAddress: options.temporalAddress as string,
         namespace: options.namespace as string,
@@ -149,6 +170,7 @@ export async function main(argv: string[]): Promise<number> {
     .helpOption(false)
     .argument('[options...]')
     .action(async (args: string[]) => {
+      const { gpuWorkerCommand } = await import('@evalshard/gpu-worker');
       await gpuWorkerCommand(args);
       exitCode = -1;
     });
@@ -160,6 +182,7 @@ export async function main(argv: string[]): Promise<number> {
     .helpOption(false)
     .argument('[options...]')
     .action(async (args: string[]) => {
+      const { scorerCommand } = await import('@evalshard/scorer');
       await scorerCommand(args);
       exitCode = -1;
     });
@@ -167,8 +190,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
-    const code = (error as { exitCode?: number }).exitCode;
-    return code ?? 2;
+    // Help and version end with 0; every other complaint of the parser is a wrong command line.
+    return (error as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   }
   return exitCode;
 }

@@ -40,6 +40,14 @@ export class ProgressLine {
     this.done();
   }
 
+  /** A message of its own line; the progress line is drawn again below it. */
+  note(text: string): void {
+    if (this.interactive && this.lastLength > 0) this.stream.write(`\r${' '.repeat(this.lastLength)}\r`);
+    this.stream.write(`${text}\n`);
+    this.lastLength = 0;
+    this.lastPrinted = 0;
+  }
+
   done(): void {
     if (this.interactive && this.lastLength > 0) this.stream.write('\n');
     this.lastLength = 0;

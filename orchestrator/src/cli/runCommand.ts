@@ -33,6 +33,11 @@ export const EXIT_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_INTERRUPTED = 130;
 
+/** Another run holds the embedded stack's state directory: the command line must change. */
+export function isBusyStateDir(error: unknown): boolean {
+  return error instanceof InputError && error.code === 'STATE_DIR_BUSY';
+}
+
 /** `evalshard run`: returns the process exit code. */
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   let spec: ResolvedSpec;
@@ -51,6 +56,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const runId = options.runId ?? newRunId();
   const progress = options.progress ? new ProgressLine(process.stderr) : undefined;
   const stack = new RunStack();
+  let resumable = false;
   const onFirstInterrupt = () => {
     if (options.singlePass) process.exit(EXIT_INTERRUPTED);
     progress?.done();
@@ -80,10 +86,14 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     const failure = describeFailure(error);
     process.stderr.write(`error: ${failure.message}\n`);
     if (!failure.input && process.env.EVALSHARD_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    if (isBusyStateDir(error)) return EXIT_BAD_INPUT;
+    // Stored shards survive a failed run; the same id evaluates only the rest.
+    if (!options.singlePass && !failure.input) resumable = true;
     return EXIT_FAILED;
   } finally {
     await stack.stop();
     if (stack.interrupted) process.stderr.write(`stopped. Resume with: ${resumeCommand(runId)}\n`);
+    else if (resumable) process.stderr.write(`stored shards are kept. Resume with: ${resumeCommand(runId)}\n`);
   }
 }
 
@@ -94,9 +104,7 @@ async function runDistributed(
   stack: RunStack,
   progress: ProgressLine | undefined,
 ): Promise<EvaluationReport> {
-  const startedAt = new Date();
-  const started = performance.now();
-  const { client, taskQueue } = await stack.connect({
+  const { client, taskQueue, startupMs } = await stack.connect({
     runId,
     temporalAddress: options.temporalAddress,
     namespace: options.namespace,
@@ -106,24 +114,40 @@ async function runDistributed(
     executionProviders: spec.runtime.executionProviders,
     intraOpThreads: spec.runtime.intraOpThreads,
   });
+  // The run's own time starts once the stack is up: a first start may build the Temporal CLI.
+  const startedAt = new Date();
+  const started = performance.now();
+  const say = (text: string) => (progress === undefined ? process.stderr.write(`${text}\n`) : progress.note(text));
+  say(`run ${runId}; if this command stops before the end, resume with: ${resumeCommand(runId)}`);
+  const asked = spec.sharding.shards;
+  let capNoted = false;
   const result = await runEvaluation({
     client,
     taskQueue,
     runId,
     spec,
     onStarted: (handle) => stack.started(handle),
-    onProgress: (snapshot) => progress?.update(snapshot),
+    onProgress: (snapshot) => {
+      if (!capNoted && asked !== null && snapshot.shardCount > 0 && snapshot.shardCount < asked) {
+        capNoted = true;
+        say(`the corpus has fewer records than the ${asked} shards asked for: ${snapshot.shardCount} shards, at most one per record`);
+      }
+      progress?.update(snapshot);
+    },
   });
-  return distributedReport(result, spec, workflowIdFor(runId), startedAt, Math.round(performance.now() - started));
+  return distributedReport(result, spec, workflowIdFor(runId), startedAt, Math.round(performance.now() - started), startupMs);
 }
 
 function printReport(report: EvaluationReport): void {
   const { run } = report;
   process.stdout.write(`${scoreTable(report.scores)}\n\n`);
-  const seconds = (run.timings.wallMs / 1000).toFixed(1);
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const startup = run.timings.startupMs > 0 ? ` (+ ${seconds(run.timings.startupMs)} starting the stack)` : '';
+  const resumed =
+    run.evaluatedDocs < run.docs ? ` (${run.docs - run.evaluatedDocs} of them stored by an earlier attempt of this run)` : '';
   process.stdout.write(
-    `run ${run.runId} (${run.mode}): ${run.docs} docs, ${run.tokens} tokens, ${run.shards} shard${run.shards === 1 ? '' : 's'}, ` +
-      `${run.throughput.docsPerSecond} docs/s, ${seconds} s\n`,
+    `run ${run.runId} (${run.mode}): ${run.docs} docs${resumed}, ${run.tokens} tokens, ${run.shards} shard${run.shards === 1 ? '' : 's'}, ` +
+      `${run.throughput.docsPerSecond} docs/s, ${seconds(run.timings.wallMs)}${startup}\n`,
   );
   if (run.skipped.count > 0) {
     process.stdout.write(`skipped ${run.skipped.count} bad record(s):\n`);

@@ -1,8 +1,11 @@
 import { resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { startLocalServices, type LocalServices } from '../stack/localServices.js';
-import { startTemporalDevServer, type TemporalDevServer } from '../stack/temporalDevServer.js';
-import { DEFAULT_TASK_QUEUE, installQuietRuntime } from '../temporalWorker.js';
+import { InputError } from '@evalshard/scorer';
+import type { LocalServices } from '../stack/localServices.js';
+import { describeHolder, ProcessLock } from '../stack/processLock.js';
+import { DEFAULT_TASK_QUEUE } from '../defaultTaskQueue.js';
+import { provideTemporalCli } from '../setup/provideTemporalCli.js';
+import type { TemporalDevServer } from '../stack/temporalDevServer.js';
 
 export interface StackOptions {
   runId: string;
@@ -20,6 +23,8 @@ export interface ConnectedStack {
   client: Client;
   taskQueue: string;
   embedded: boolean;
+  /** How long starting the embedded stack took (0 on a cluster). */
+  startupMs: number;
 }
 
 /**
@@ -33,6 +38,7 @@ export class RunStack {
   /** Settles when the embedded stack has started (or failed to). */
   private startup: Promise<unknown> = Promise.resolve();
   private devServer: TemporalDevServer | undefined;
+  private stateLock: ProcessLock | undefined;
   private services: LocalServices | undefined;
   private connection: Connection | undefined;
   private handle: WorkflowHandle | undefined;
@@ -40,6 +46,7 @@ export class RunStack {
 
   /** Connects to the cluster, or starts the embedded stack (dev server, scorer, workers, Temporal worker). */
   async connect(options: StackOptions): Promise<ConnectedStack> {
+    const started = performance.now();
     const address = options.temporalAddress ?? process.env.EVALSHARD_TEMPORAL_ADDRESS;
     // An embedded run gets a task queue of its own, so no worker of another run picks up its tasks.
     const taskQueue = options.taskQueue ?? (address === undefined ? `evalshard-embedded-${options.runId}` : DEFAULT_TASK_QUEUE);
@@ -47,13 +54,23 @@ export class RunStack {
       let temporalAddress = address;
       if (temporalAddress === undefined) {
         const stateDir = resolve(options.stateDir);
-        installQuietRuntime({ logFile: `${stateDir}/logs/orchestrator.log` });
+        this.stateLock = lockStateDir(stateDir, options.runId);
         process.stderr.write(
           `starting the embedded stack in ${stateDir} (Temporal dev server, scorer, ${options.workers} workers)…\n`,
         );
+        // First, before loading the Temporal worker: on a new machine this builds the CLI and says so.
+        await provideTemporalCli();
+        const { installQuietRuntime } = await import('../temporalWorker.js');
+        const { startTemporalDevServer } = await import('../stack/temporalDevServer.js');
+        const { startLocalServices } = await import('../stack/localServices.js');
+        installQuietRuntime({ logFile: `${stateDir}/logs/orchestrator.log` });
+        const onRestart = (name: string, restarts: number, exit: string) =>
+          process.stderr.write(`\n${name} ended (${exit}); restarted it (${restarts} restart${restarts > 1 ? 's' : ''})\n`);
         this.devServer = await startTemporalDevServer({
           dbFile: `${stateDir}/temporal.sqlite`,
           logFile: `${stateDir}/logs/temporal.log`,
+          restart: true,
+          onRestart,
         });
         temporalAddress = this.devServer.address;
         this.services = await startLocalServices({
@@ -64,8 +81,7 @@ export class RunStack {
           temporalAddress,
           namespace: options.namespace,
           taskQueue,
-          onRestart: (name, restarts, exit) =>
-            process.stderr.write(`\n${name} ended (${exit}); restarted it (${restarts} restart${restarts > 1 ? 's' : ''})\n`),
+          onRestart,
         });
       }
       this.connection = await Connection.connect({ address: temporalAddress });
@@ -75,7 +91,7 @@ export class RunStack {
     if (this.interrupted) throw new Error('interrupted');
     const client = new Client({ connection: this.connection!, namespace: options.namespace });
     if (address !== undefined) await warnWithoutPollers(client, options.namespace, taskQueue);
-    return { client, taskQueue, embedded: address === undefined };
+    return { client, taskQueue, embedded: address === undefined, startupMs: Math.round(performance.now() - started) };
   }
 
   /** Remembers the run's workflow; one started after an interrupt is terminated at once. */
@@ -96,6 +112,7 @@ export class RunStack {
       await this.services?.stop().catch(() => undefined);
       await this.connection?.close().catch(() => undefined);
       await this.devServer?.stop().catch(() => undefined);
+      this.stateLock?.release();
     })();
     return this.stopping;
   }
@@ -104,6 +121,21 @@ export class RunStack {
     if (this.handle === undefined) return;
     await withTimeout(this.handle.terminate('interrupted by the user'), 5_000).catch(() => undefined);
   }
+}
+
+/**
+ * One embedded stack per state directory: a second run there would start a
+ * second dev server on the same SQLite files and disturb the first.
+ */
+function lockStateDir(stateDir: string, runId: string): ProcessLock {
+  const purpose = `run ${runId}: evalshard ${process.argv.slice(2).join(' ')}`;
+  const lock = ProcessLock.tryAcquire(`${stateDir}/stack.lock`, purpose);
+  if (lock instanceof ProcessLock) return lock;
+  throw new InputError(
+    `the state directory ${stateDir} is in use by another evalshard (${describeHolder(lock)}); ` +
+      `wait for it to finish, or give this run its own --state-dir`,
+    { field: '--state-dir', code: 'STATE_DIR_BUSY' },
+  );
 }
 
 // A run on a cluster waits for an `evalshard worker`; say so if none is there.

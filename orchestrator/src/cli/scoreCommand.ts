@@ -9,7 +9,7 @@ import { scoreSinglePass } from '../score/scoreSinglePass.js';
 import { surveyGold } from '../score/surveyGold.js';
 import { describeFailure } from './describeFailure.js';
 import { ProgressLine } from './progressLine.js';
-import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED } from './runCommand.js';
+import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, isBusyStateDir } from './runCommand.js';
 import { RunStack, withInterrupts } from './runStack.js';
 import { scoreTable } from './scoreTable.js';
 import { writeJsonReport } from './writeJsonReport.js';
@@ -117,7 +117,7 @@ export async function scoreCommand(options: ScoreCommandOptions): Promise<number
     if (stack.interrupted) return EXIT_INTERRUPTED;
     const failure = describeFailure(error);
     process.stderr.write(`error: ${failure.message}\n`);
-    return failure.input ? EXIT_BAD_INPUT : EXIT_FAILED;
+    return failure.input || isBusyStateDir(error) ? EXIT_BAD_INPUT : EXIT_FAILED;
   } finally {
     await stack.stop();
   }

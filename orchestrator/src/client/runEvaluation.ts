@@ -12,6 +12,18 @@ export interface ProgressSnapshot {
   tokens: number;
   bytes: number;
   totalBytes: number;
+  /** Documents and tokens of finished shards that were evaluated (not found stored). */
+  evaluatedDocs?: number;
+  evaluatedTokens?: number;
+}
+
+/** The evaluation this command did itself, for its throughput. */
+export interface WorkDone {
+  /** The command found the run's workflow already running (a resume after a crash) and followed it. */
+  attached: boolean;
+  docs: number;
+  tokens: number;
+  evaluateMs: number;
 }
 
 export interface RunEvaluationOptions {
@@ -34,15 +46,44 @@ export function workflowIdFor(runId: string): string {
  * and waits for its result, reporting progress from the workflow's query and
  * the in-flight shards' heartbeats.
  */
-export async function runEvaluation(options: RunEvaluationOptions): Promise<EvaluationResult> {
+export async function runEvaluation(options: RunEvaluationOptions): Promise<EvaluationResult & { work: WorkDone }> {
+  const workflowId = workflowIdFor(options.runId);
+  const existing = await options.client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch(() => undefined);
+  const attached = existing?.status.name === 'RUNNING';
   const handle = await options.client.workflow.start(evaluationWorkflow, {
     taskQueue: options.taskQueue,
-    workflowId: workflowIdFor(options.runId),
+    workflowId,
     args: [{ runId: options.runId, spec: options.spec, shardsPerChild: options.shardsPerChild }],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
   options.onStarted?.(handle);
-  return followRun(options.client, handle, options.onProgress, options.pollMs);
+  // A workflow that was already running timed everything since its start, a
+  // crashed command's time included: count from the first progress seen here.
+  let baseline: { docs: number; tokens: number; at: number } | undefined;
+  const onProgress = (snapshot: ProgressSnapshot) => {
+    baseline ??= { docs: snapshot.evaluatedDocs ?? 0, tokens: snapshot.evaluatedTokens ?? 0, at: Date.now() };
+    options.onProgress?.(snapshot);
+  };
+  const followedFrom = Date.now();
+  const result = await followRun(options.client, handle, attached ? onProgress : options.onProgress, options.pollMs);
+  const { totals, timings, final } = result;
+  if (!attached) {
+    return { ...result, work: { attached, docs: totals.evaluatedDocs, tokens: totals.evaluatedTokens, evaluateMs: timings.evaluateMs } };
+  }
+  const since = baseline ?? { docs: 0, tokens: 0, at: followedFrom };
+  const followedMs = Math.max(1, Date.now() - since.at - final.finalizeMs);
+  return {
+    ...result,
+    work: {
+      attached,
+      docs: totals.evaluatedDocs - since.docs,
+      tokens: totals.evaluatedTokens - since.tokens,
+      evaluateMs: Math.min(timings.evaluateMs, followedMs),
+    },
+  };
 }
 
 /** Waits for a run's result, reporting its progress every `pollMs` meanwhile. */
@@ -85,6 +126,8 @@ async function progressOf(client: Client, handle: WorkflowHandle): Promise<Progr
     tokens: progress.completed.tokens,
     bytes: progress.completed.bytes,
     totalBytes: progress.totalBytes,
+    evaluatedDocs: progress.completed.evaluatedDocs,
+    evaluatedTokens: progress.completed.evaluatedTokens,
   };
   if (progress.phase !== 'evaluating') return snapshot;
   // Shards in flight report through their heartbeats; large runs fan out in a child.
@@ -97,6 +140,8 @@ async function progressOf(client: Client, handle: WorkflowHandle): Promise<Progr
         snapshot.docs += child.completed.docs;
         snapshot.tokens += child.completed.tokens;
         snapshot.bytes += child.completed.bytes;
+        snapshot.evaluatedDocs! += child.completed.evaluatedDocs;
+        snapshot.evaluatedTokens! += child.completed.evaluatedTokens;
       }
     }
     const description = await holder.describe();

@@ -1,16 +1,18 @@
 import { parseJson } from '@evalshard/scorer';
+import type { WorkDone } from '../client/runEvaluation.js';
 import type { EvaluationResult } from '../runTypes.js';
 import type { ResolvedSpec } from '../spec/resolvedSpec.js';
 import { throughputOf, type EvaluationReport } from './evaluationReport.js';
 
 export function distributedReport(
-  result: EvaluationResult,
+  result: EvaluationResult & { work: WorkDone },
   spec: ResolvedSpec,
   workflowId: string,
   startedAt: Date,
   wallMs: number,
+  startupMs = 0,
 ): EvaluationReport {
-  const { plan, final, totals, timings } = result;
+  const { plan, final, totals, timings, work } = result;
   return {
     scores: parseJson(final.scoresJson) as Record<string, unknown>,
     run: {
@@ -39,8 +41,10 @@ export function distributedReport(
       conflicts: final.conflicts,
       resumedShards: totals.alreadyStored,
       retries: totals.retries,
-      timings: { ...timings, wallMs },
-      throughput: throughputOf(final.docs, final.tokens, timings.evaluateMs),
+      // This command's work: a resumed run's stored shards and a crashed command's time are not in it.
+      evaluatedDocs: work.docs,
+      timings: { ...timings, evaluateMs: work.evaluateMs, wallMs, startupMs },
+      throughput: throughputOf(work.docs, work.tokens, work.evaluateMs),
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
     },

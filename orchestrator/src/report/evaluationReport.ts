@@ -27,7 +27,10 @@ export interface RunMetadata {
   resumedShards: number;
   /** Shard activity attempts beyond the first. */
   retries: number;
-  timings: { planMs: number; evaluateMs: number; finalizeMs: number; wallMs: number };
+  /** Documents evaluated by this command (the others were stored by an earlier attempt of the run). */
+  evaluatedDocs: number;
+  /** evaluateMs: this command's evaluation; wallMs: from the workflow's start (or attach) to the report; startupMs: starting the embedded stack. */
+  timings: { planMs: number; evaluateMs: number; finalizeMs: number; wallMs: number; startupMs: number };
   throughput: { docsPerSecond: number; tokensPerSecond: number };
   startedAt: string;
   finishedAt: string;

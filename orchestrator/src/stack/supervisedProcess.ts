@@ -23,11 +23,20 @@ export interface SupervisedProcessOptions {
 const STOP_GRACE_MS = 5_000;
 const RESTART_DELAY_MS = 250;
 
-// Whatever is still running when this process exits goes with it.
+// Whatever is still running when this process exits goes with it, with
+// whatever it started (each child leads its own process group).
 const live = new Set<ChildProcess>();
 process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
+  for (const child of live) killGroup(child, 'SIGKILL');
 });
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
 
 /**
  * A service process that prints `{"event":"listening","port":N}` when ready.
@@ -69,7 +78,7 @@ export class SupervisedProcess {
     if (child !== undefined && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), STOP_GRACE_MS);
       await exited;
       clearTimeout(timer);
     }

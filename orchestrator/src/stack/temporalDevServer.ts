@@ -1,25 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
+import { provideTemporalCli } from '../setup/provideTemporalCli.js';
 import { freePort } from './freePort.js';
+import { LEASH_PATH } from './leashPath.js';
 import { SupervisedProcess } from './supervisedProcess.js';
 
-const TEMPORAL_CLI_SCRIPT = fileURLToPath(new URL('../../../infra/temporal-cli.sh', import.meta.url));
 const READY_TIMEOUT_MS = 120_000;
-
-/** The Temporal CLI's path, installing the pinned release if needed (infra/temporal-cli.sh). */
-export async function temporalCliPath(): Promise<string> {
-  try {
-    const { stdout } = await promisify(execFile)('bash', [TEMPORAL_CLI_SCRIPT], { maxBuffer: 1 << 20 });
-    return stdout.trim().split('\n').pop()!;
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? String(error);
-    throw new Error(`cannot provide a Temporal CLI: ${stderr.trim()}`);
-  }
-}
 
 export interface TemporalDevServer {
   address: string;
@@ -27,12 +14,22 @@ export interface TemporalDevServer {
   stop(): Promise<void>;
 }
 
+export interface TemporalDevServerOptions {
+  dbFile: string;
+  logFile: string;
+  port?: number;
+  /** Restart it on the same port when it dies: its state is in the SQLite file. */
+  restart?: boolean;
+  onRestart?: (name: string, restarts: number, exit: string) => void;
+}
+
 /**
  * `temporal server start-dev` with its state in a SQLite file, so workflows
- * survive a restart of the server. Resolves once the frontend answers.
+ * survive a restart of the server. It runs on a leash: it ends when this
+ * process does, even by SIGKILL. Resolves once the frontend answers.
  */
-export async function startTemporalDevServer(options: { dbFile: string; logFile: string; port?: number }): Promise<TemporalDevServer> {
-  const cli = await temporalCliPath();
+export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
+  const cli = await provideTemporalCli();
   const port = options.port ?? (await freePort());
   mkdirSync(dirname(options.dbFile), { recursive: true });
   const args = [
@@ -42,14 +39,15 @@ export async function startTemporalDevServer(options: { dbFile: string; logFile:
   let exit: string | undefined;
   const server = new SupervisedProcess({
     name: 'temporal-dev-server',
-    command: cli,
-    args: () => args,
+    command: process.execPath,
+    args: () => [LEASH_PATH, cli, ...args],
     logFile: options.logFile,
-    restart: false,
+    restart: options.restart ?? false,
     readyLine: false,
     onExit: (_name, how) => {
       exit = how;
     },
+    onRestart: options.onRestart,
   });
   const address = `127.0.0.1:${port}`;
   await server.start();

@@ -1,17 +1,15 @@
-import { execFile } from 'node:child_process';
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { WorkflowFailedError } from '@temporalio/client';
 import { describeFailure } from '@evalshard/orchestrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cliProcess.js';
 import { corpusWithBrokenLines, scratchDir } from '../helpers/corpora.js';
-import { CLI, DEMO_MODEL, repoPath } from '../helpers/paths.js';
+import { DEMO_MODEL, repoPath } from '../helpers/paths.js';
 import { demoSpec, distributedRun, singlePass, startTestStack, type TestStack } from '../helpers/testStack.js';
 import { activityAttempts } from '../helpers/workflowHistory.js';
 import { expectSameScores } from '../helpers/sameScores.js';
 
-const run = promisify(execFile);
 let stack: TestStack;
 
 beforeAll(async () => {
@@ -20,16 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 function errorLines(stderr: string): string[] {
   return stderr.split('\n').filter((line) => line.startsWith('error:'));

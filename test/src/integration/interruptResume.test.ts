@@ -1,42 +1,11 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { startCli, storedPartials } from '../helpers/cliProcess.js';
 import { repeatedDemoCorpus, scratchDir } from '../helpers/corpora.js';
-import { CLI, DEMO_SPEC } from '../helpers/paths.js';
+import { DEMO_SPEC } from '../helpers/paths.js';
 import { demoSpec, singlePass } from '../helpers/testStack.js';
 import { expectSameScores, readJsonReport } from '../helpers/sameScores.js';
-
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function startCli(args: string[]): { child: ReturnType<typeof spawn>; finished: Promise<Finished> } {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const finished = new Promise<Finished>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-  return { child, finished };
-}
-
-function storedPartials(databasePath: string): number {
-  if (!existsSync(databasePath)) return 0;
-  try {
-    const db = new Database(databasePath, { readonly: true, fileMustExist: true });
-    try {
-      return (db.prepare('SELECT count(*) AS n FROM partials').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return 0; // the table is not there yet
-  }
-}
 
 describe('an embedded run interrupted with Ctrl-C', () => {
   it('stops everything it started, and the same run id resumes it to the single-pass scores', async () => {
