@@ -85,6 +85,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     if (stack.interrupted) return EXIT_INTERRUPTED;
     const failure = describeFailure(error);
     process.stderr.write(`error: ${failure.message}\n`);
+    for (const down of stack.downServices()) process.stderr.write(`  the embedded ${down}\n`);
     if (!failure.input && process.env.EVALSHARD_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
     if (isBusyStateDir(error)) return EXIT_BAD_INPUT;
     // Stored shards survive a failed run; the same id evaluates only the rest.

@@ -94,6 +94,18 @@ export class RunStack {
     return { client, taskQueue, embedded: address === undefined, startupMs: Math.round(performance.now() - started) };
   }
 
+  /**
+   * The embedded services that are not running now, in words, for the
+   * message of a failed run: "temporal-dev-server ended with signal SIGKILL
+   * (log: …)".
+   */
+  downServices(): string[] {
+    const processes = [this.devServer?.process, this.services?.scorer, ...(this.services?.workers ?? [])];
+    return processes
+      .filter((process) => process?.down !== undefined)
+      .map((process) => `${process!.name} ${process!.down} (log: ${process!.logFile})`);
+  }
+
   /** Remembers the run's workflow; one started after an interrupt is terminated at once. */
   started(handle: WorkflowHandle): void {
     this.handle = handle;

@@ -45,6 +45,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  */
 export class SupervisedProcess {
   private child: ChildProcess | undefined;
+  private lastExit: string | undefined;
   private stopping = false;
   private boundPort = 0;
   private restartCount = 0;
@@ -61,6 +62,19 @@ export class SupervisedProcess {
 
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** How it ended, while it is not running (nor about to be restarted); undefined while it runs. */
+  get down(): string | undefined {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null ? undefined : this.lastExit;
+  }
+
+  get logFile(): string {
+    return this.options.logFile;
   }
 
   get restarts(): number {
@@ -128,6 +142,7 @@ export class SupervisedProcess {
         live.delete(child);
         clearTimeout(timer);
         const how = signal === null ? `exit code ${code}` : `signal ${signal}`;
+        this.lastExit = `ended with ${how}`;
         this.log.write(`[supervisor] ${options.name} ended with ${how}\n`);
         options.onExit?.(options.name, how);
         if (!ready) {
