@@ -27,7 +27,7 @@ export async function runSinglePass(
   const corpus = await fingerprintCorpus(spec.corpus, spec.corpusDigest);
   const bundle = await loadModelBundle(spec.model, spec.runtime);
   try {
-    const scorer = scorerOptionsFor(spec, bundle);
+    const scorer = scorerOptionsFor(spec, { ...bundle, classifierKind: bundle.kind });
     const planMs = Math.round(performance.now() - started);
     const states = initMetricStates(scorer);
     const totalBytes = corpus.files.reduce((sum, file) => sum + file.size, 0);

@@ -3,10 +3,15 @@ import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { InputError } from '@evalshard/scorer';
 import * as ort from 'onnxruntime-node';
+import { WordTokenizer } from '../tokens/wordTokenizer.js';
 import { bundleDigest } from './bundleDigest.js';
+import { graphOps, rowCouplingOps } from './graphOps.js';
 import { TextEncoder } from './textEncoder.js';
 
 export type ProblemType = 'single_label_classification' | 'multi_label_classification';
+
+/** What the logits are: one row per document, or one row per token. */
+export type ClassifierKind = 'sequence' | 'token';
 
 export interface TensorSignature {
   name: string;
@@ -29,12 +34,19 @@ export interface ModelBundle {
   /** id2label in index order. */
   readonly labels: string[];
   readonly problemType: ProblemType;
+  readonly kind: ClassifierKind;
   readonly inputs: TensorSignature[];
   readonly outputs: TensorSignature[];
+  /** The output holding the logits. */
+  readonly logitsName: string;
+  /** Operators of the graph that make a row's result depend on its batch (see graphOps). */
+  readonly rowCoupling: string[];
   readonly executionProviders: string[];
   readonly defaultMaxSequenceLength: number;
   readonly tokenizer: Tokenizer;
   encoderFor(maxSequenceLength: number): TextEncoder;
+  /** The tokenizer for words given as they are (token classification), loaded on first use. */
+  wordTokenizer(): Promise<WordTokenizer>;
   release(): Promise<void>;
 }
 
@@ -77,7 +89,9 @@ export async function loadModelBundle(dir: string, runtime: RuntimeOptions): Pro
   }
   const inputs = session.inputMetadata.map(signatureOf);
   const outputs = session.outputMetadata.map(signatureOf);
-  checkTextClassifier(modelFile, inputs, outputs, labels.length);
+  const { kind, logitsName } = checkClassifier(modelFile, inputs, outputs, labels.length);
+  const rowCoupling = rowCouplingOps(graphOps(await readFile(modelFile)));
+  let words: Promise<WordTokenizer> | undefined;
   const truncation = (tokenizerJson as { truncation?: { max_length?: number } | null }).truncation;
   const defaultMaxSequenceLength =
     truncation?.max_length ?? (config.max_position_embeddings as number | undefined) ?? FALLBACK_MAX_LENGTH;
@@ -88,8 +102,11 @@ export async function loadModelBundle(dir: string, runtime: RuntimeOptions): Pro
     session,
     labels,
     problemType: config.problem_type === 'multi_label_classification' ? 'multi_label_classification' : 'single_label_classification',
+    kind,
     inputs,
     outputs,
+    logitsName,
+    rowCoupling,
     executionProviders: runtime.executionProviders,
     defaultMaxSequenceLength,
     tokenizer,
@@ -101,17 +118,23 @@ export async function loadModelBundle(dir: string, runtime: RuntimeOptions): Pro
       }
       return encoder;
     },
+    wordTokenizer: () => (words ??= WordTokenizer.fromFile(tokenizerFile)),
     release: () => session.release(),
   };
 }
 
-/** Refuses a model a text classifier cannot feed, before any shard is run. */
-function checkTextClassifier(
+/**
+ * Refuses a model that neither a text nor a token classifier can feed, before
+ * any shard is run: token inputs [batch, sequence], and logits [batch,
+ * labels] (one row a document) or [batch, sequence, labels] (one a token)
+ * with as many labels as config.json names.
+ */
+function checkClassifier(
   modelFile: string,
   inputs: TensorSignature[],
   outputs: TensorSignature[],
   labelCount: number,
-): void {
+): { kind: ClassifierKind; logitsName: string } {
   const fail = (reason: string): never => {
     throw new InputError(`${modelFile}: ${reason}`, { file: modelFile, code: 'MODEL_MISMATCH' });
   };
@@ -119,7 +142,7 @@ function checkTextClassifier(
   const unknown = names.filter((name) => !TEXT_INPUTS.has(name));
   if (!names.includes('input_ids') || unknown.length > 0) {
     fail(
-      `inputs are [${names.join(', ')}]; a text classifier takes input_ids and optionally attention_mask and token_type_ids`,
+      `inputs are [${names.join(', ')}]; a classifier takes input_ids and optionally attention_mask and token_type_ids`,
     );
   }
   for (const input of inputs) {
@@ -130,13 +153,26 @@ function checkTextClassifier(
   }
   const logits = outputs.find((output) => output.name === 'logits') ?? (outputs.length === 1 ? outputs[0] : undefined);
   if (logits === undefined) fail(`outputs are [${outputs.map((o) => o.name).join(', ')}]; expected logits`);
-  if (logits!.dims.length !== 2) {
-    fail(`output ${logits!.name} has ${logits!.dims.length} dimensions; text classification needs logits [batch, labels]`);
+  const dims = logits!.dims.length;
+  if (dims !== 2 && dims !== 3) {
+    fail(`output ${logits!.name} has ${dims} dimensions; expected logits [batch, labels] or [batch, sequence, labels]`);
   }
-  const width = Number(logits!.dims[1]);
+  const width = Number(logits!.dims[dims - 1]);
   if (Number.isInteger(width) && width !== labelCount) {
-    fail(`output ${logits!.name} has ${width} columns but config.json's id2label names ${labelCount} labels`);
+    fail(`output ${logits!.name} has ${width} labels but config.json's id2label names ${labelCount}`);
   }
+  return { kind: dims === 2 ? 'sequence' : 'token', logitsName: logits!.name };
+}
+
+/** Refuses a bundle whose logits do not fit the task, naming both. */
+export function requireClassifier(bundle: ModelBundle, kind: ClassifierKind, task: string): void {
+  if (bundle.kind === kind) return;
+  const shape = bundle.kind === 'sequence' ? '[batch, labels] (a text classifier)' : '[batch, sequence, labels] (a token classifier)';
+  throw new InputError(`${join(bundle.dir, 'model.onnx')}: its logits are ${shape}; task ${task} needs a ${kind} classifier`, {
+    file: join(bundle.dir, 'model.onnx'),
+    field: 'task',
+    code: 'MODEL_MISMATCH',
+  });
 }
 
 function labelsOf(config: Record<string, unknown>, file: string): string[] {

@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { ModelBundle } from '../bundle/modelBundle.js';
+import { inputFeeds } from './inputFeeds.js';
 import type { TextBatch } from './textBatcher.js';
 
 /**
@@ -14,10 +15,7 @@ export async function runTextBatch(
   onRow: (docIndex: number, logits: Float32Array) => void,
 ): Promise<void> {
   const rows = batch.docs.length;
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const input of bundle.inputs) {
-    feeds[input.name] = inputTensor(input.name, input.elementType, batch, padId);
-  }
+  const feeds = inputFeeds(bundle.inputs, batch.docs.map((doc) => doc.ids), batch.width, padId);
   const outputName = bundle.outputs.find((output) => output.name === 'logits')?.name ?? bundle.outputs[0]!.name;
   let results: ort.InferenceSession.OnnxValueMapType | undefined;
   try {
@@ -30,29 +28,4 @@ export async function runTextBatch(
     for (const tensor of Object.values(feeds)) tensor.dispose();
     for (const value of Object.values(results ?? {})) (value as ort.Tensor).dispose();
   }
-}
-
-// input_ids padded with the pad id, attention_mask 1 over real tokens,
-// token_type_ids all 0 (one sequence).
-function inputTensor(name: string, elementType: string, batch: TextBatch, padId: number): ort.Tensor {
-  const rows = batch.docs.length;
-  const width = batch.width;
-  const valueAt = (ids: number[], column: number): number => {
-    const present = column < ids.length;
-    if (name === 'input_ids') return present ? ids[column]! : padId;
-    if (name === 'attention_mask') return present ? 1 : 0;
-    return 0;
-  };
-  if (elementType === 'int32') {
-    const data = new Int32Array(rows * width);
-    batch.docs.forEach((doc, row) => {
-      for (let column = 0; column < width; column++) data[row * width + column] = valueAt(doc.ids, column);
-    });
-    return new ort.Tensor('int32', data, [rows, width]);
-  }
-  const data = new BigInt64Array(rows * width);
-  batch.docs.forEach((doc, row) => {
-    for (let column = 0; column < width; column++) data[row * width + column] = BigInt(valueAt(doc.ids, column));
-  });
-  return new ort.Tensor('int64', data, [rows, width]);
 }

@@ -79,6 +79,8 @@ export function createWorkerService(options: WorkerServiceOptions): WorkerServic
             executionProviders: bundle.executionProviders,
             workerId: options.workerId,
             maxSequenceLength: bundle.defaultMaxSequenceLength,
+            classifierKind: bundle.kind,
+            rowCouplingOps: bundle.rowCoupling,
           }),
         )
         .catch((error: unknown) => callback(toServiceError(error)));

@@ -101,7 +101,7 @@ describe('bad input gets one clear message, a non-zero exit and no retries', () 
     const failure = await distributedRun(stack, spec, { runId }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     const message = describeFailure(failure).message;
-    expect(message).toMatch(/image-inputs\/model\.onnx: inputs are \[pixel_values\]; a text classifier takes input_ids/);
+    expect(message).toMatch(/image-inputs\/model\.onnx: inputs are \[pixel_values\]; a classifier takes input_ids/);
     const attempts = await activityAttempts(stack.client, runId);
     expect(attempts.scheduled).toEqual({ planRun: 1 });
     expect(attempts.maxAttempt).toBe(1);

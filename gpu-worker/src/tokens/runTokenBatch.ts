@@ -1,0 +1,40 @@
+import type * as ort from 'onnxruntime-node';
+import type { TensorSignature } from '../bundle/modelBundle.js';
+import { inputFeeds } from '../inference/inputFeeds.js';
+import type { TokenBatch } from './rowBatcher.js';
+
+export interface TokenModel {
+  session: ort.InferenceSession;
+  inputs: readonly TensorSignature[];
+  /** The name of the [batch, sequence, labels] output. */
+  logitsName: string;
+  padId: number;
+}
+
+/**
+ * One call of a token classifier: the batch's rows, then its filler rows
+ * (copies of the first row, whose logits are dropped), all padded to the
+ * batch's width. `onRow` gets each real row's logits, `width × labels`
+ * values, before the call's tensors are released.
+ */
+export async function runTokenBatch<T>(
+  model: TokenModel,
+  batch: TokenBatch<T>,
+  onRow: (item: T, logits: Float32Array, labels: number) => void,
+): Promise<void> {
+  const ids = batch.rows.map((row) => row.ids);
+  for (let filler = 0; filler < batch.fillers; filler++) ids.push(batch.rows[0]!.ids);
+  const feeds = inputFeeds(model.inputs, ids, batch.width, model.padId);
+  let results: ort.InferenceSession.OnnxValueMapType | undefined;
+  try {
+    results = await model.session.run(feeds, [model.logitsName]);
+    const logits = results[model.logitsName] as ort.Tensor;
+    const data = logits.data as Float32Array;
+    const labels = Number(logits.dims[2]);
+    const rowSize = batch.width * labels;
+    batch.rows.forEach((row, index) => onRow(row.item, data.subarray(index * rowSize, (index + 1) * rowSize), labels));
+  } finally {
+    for (const tensor of Object.values(feeds)) tensor.dispose();
+    for (const value of Object.values(results ?? {})) (value as ort.Tensor).dispose();
+  }
+}
