@@ -6,13 +6,14 @@ import {
   readLineRecords,
   textcatStateOf,
   updateTextcat,
+  type CatsEntries,
   type MetricStates,
   type ScorerOptions,
 } from '@evalshard/scorer';
-import type { ModelBundle } from './bundle/modelBundle.js';
+import { requireClassifier, type ModelBundle } from './bundle/modelBundle.js';
 import { categoryScores } from './inference/categoryScores.js';
-import { runTextBatch } from './inference/runTextBatch.js';
-import { TextBatcher, type TextBatch } from './inference/textBatcher.js';
+import { runBatch } from './inference/runBatch.js';
+import { rowBatcher, type BatchingMode, type TokenBatch } from './tokens/rowBatcher.js';
 
 export interface BatchOptions {
   maxDocs: number;
@@ -37,6 +38,8 @@ export interface EvaluateRangeParams {
   /** Folded into in place: single-pass runs pass one state for every file. */
   states: MetricStates;
   batch: BatchOptions;
+  /** fixed or single (exact), or dynamic. */
+  batching: BatchingMode;
   onBadRecord: 'fail' | 'skip';
   maxListedSkips: number;
   onProgress?: (progress: RangeProgress) => void;
@@ -53,9 +56,10 @@ export interface RangeTotals {
 }
 
 /**
- * Evaluates the records of one byte range: read, parse, tokenize, batch, run
- * the model, fold each document into the text-classification state. At most
- * one batch is being filled and one run at a time, whatever the range's size.
+ * Evaluates the records of one byte range: read, parse, tokenize, batch (by
+ * `batching`), run the model, fold each document into the
+ * text-classification state. At most a few batches are being filled and one
+ * runs at a time, whatever the range's size.
  */
 export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeTotals> {
   const { bundle, scorer, states } = params;
@@ -66,26 +70,30 @@ export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeT
       field: 'task',
     });
   }
+  requireClassifier(bundle, 'sequence', 'textcat');
   const labelIndex = labelIndexOf(textcat);
-  const encoder = bundle.encoderFor(params.batch.maxSequenceLength || bundle.defaultMaxSequenceLength);
-  const batcher = new TextBatcher(params.batch);
+  const maxLength = params.batch.maxSequenceLength || bundle.defaultMaxSequenceLength;
+  const encoder = bundle.encoderFor(maxLength);
+  const batcher = rowBatcher<CatsEntries>(params.batching, maxLength, params.batch);
+  const model = { session: bundle.session, inputs: bundle.inputs, logitsName: bundle.logitsName, padId: encoder.padId };
   const totals: RangeTotals = { docs: 0, tokens: 0, skippedCount: 0, skipped: [], batches: 0, inferenceMs: 0 };
   let consumed = 0;
 
-  const run = async (batch: TextBatch): Promise<void> => {
-    params.signal?.throwIfAborted();
-    const started = performance.now();
-    await runTextBatch(bundle, batch, encoder.padId, (row, logits) => {
-      const doc = batch.docs[row]!;
-      updateTextcat(textcatState, textcat, labelIndex, doc.gold, categoryScores(logits, bundle.labels, bundle.problemType));
-    });
-    totals.inferenceMs += performance.now() - started;
-    totals.batches += 1;
-    for (const doc of batch.docs) {
-      totals.docs += 1;
-      totals.tokens += doc.ids.length;
+  const run = async (batches: Array<TokenBatch<CatsEntries>>): Promise<void> => {
+    for (const batch of batches) {
+      params.signal?.throwIfAborted();
+      const started = performance.now();
+      await runBatch(model, batch, (gold, logits) => {
+        updateTextcat(textcatState, textcat, labelIndex, gold, categoryScores(logits, bundle.labels, bundle.problemType));
+      });
+      totals.inferenceMs += performance.now() - started;
+      totals.batches += 1;
+      for (const row of batch.rows) {
+        totals.docs += 1;
+        totals.tokens += row.ids.length;
+      }
+      params.onProgress?.({ docs: totals.docs, tokens: totals.tokens, bytes: consumed });
     }
-    params.onProgress?.({ docs: totals.docs, tokens: totals.tokens, bytes: consumed });
   };
 
   for await (const record of readLineRecords(params.path, { start: params.start, end: params.end })) {
@@ -103,11 +111,9 @@ export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeT
       }
       throw error;
     }
-    const full = batcher.add({ ids: encoder.encode(parsed.text), gold: parsed.cats });
-    if (full !== undefined) await run(full);
+    await run(batcher.add({ ids: encoder.encode(parsed.text), item: parsed.cats }));
   }
-  const last = batcher.flush();
-  if (last !== undefined) await run(last);
+  await run(batcher.flush());
   consumed = params.end - params.start;
   params.onProgress?.({ docs: totals.docs, tokens: totals.tokens, bytes: consumed });
   totals.inferenceMs = Math.round(totals.inferenceMs);

@@ -25,6 +25,20 @@ export interface PlannedModel {
   problemType: string;
   executionProviders: string[];
   workerId: string;
+  /** sequence (text classifier) or token. */
+  kind: string;
+  /** Operators that make a row depend on its batch; exact mode then runs one document per call. */
+  rowCoupling: string[];
+}
+
+/** How rows are grouped into model calls: fixed shapes or one document a call (exact), or dynamic. */
+export type Batching = 'fixed' | 'single' | 'dynamic';
+
+/** A token classifier's task as a shard needs it; an empty format: from each file's name. */
+export interface TokenTaskPlan {
+  format: '' | 'jsonl' | 'conllu' | 'iob';
+  annotation: 'pos' | 'tag' | 'ents';
+  scheme: 'IOB2' | 'BILOU' | 'IOBES' | 'plain';
 }
 
 export interface RunPlan {
@@ -36,6 +50,8 @@ export interface RunPlan {
   model: PlannedModel;
   scorer: ScorerOptions;
   digests: RunDigests;
+  batching: Batching;
+  tokenTask: TokenTaskPlan | null;
   planMs: number;
 }
 
@@ -51,6 +67,8 @@ export interface ShardTask {
   maxListedSkips: number;
   timeoutMs: number;
   heartbeatMs: number;
+  batching: Batching;
+  tokenTask: TokenTaskPlan | null;
 }
 
 export type ShardOutcome = 'stored' | 'duplicate' | 'conflict' | 'already-stored';

@@ -1,8 +1,8 @@
-import { evaluateRange, loadModelBundle } from '@evalshard/gpu-worker';
-import { asJsonValue, finalizeMetricStates, initMetricStates, scorerDigest } from '@evalshard/scorer';
+import { evaluateRange, evaluateTokenRange, loadModelBundle, type RangeProgress } from '@evalshard/gpu-worker';
+import { asJsonValue, finalizeMetricStates, formatOf, initMetricStates, scorerDigest } from '@evalshard/scorer';
 import { fingerprintCorpus } from './plan/fingerprintCorpus.js';
-import { scorerOptionsFor } from './plan/scorerOptionsFor.js';
-import { throughputOf, type EvaluationReport } from './report/evaluationReport.js';
+import { planTask } from './plan/planTask.js';
+import { scorerReportOptions, throughputOf, type EvaluationReport } from './report/evaluationReport.js';
 import type { ResolvedSpec } from './spec/resolvedSpec.js';
 
 export interface SinglePassProgress {
@@ -27,7 +27,7 @@ export async function runSinglePass(
   const corpus = await fingerprintCorpus(spec.corpus, spec.corpusDigest);
   const bundle = await loadModelBundle(spec.model, spec.runtime);
   try {
-    const scorer = scorerOptionsFor(spec, { ...bundle, classifierKind: bundle.kind });
+    const { scorer, batching, tokenTask } = planTask(spec, { ...bundle, classifierKind: bundle.kind, rowCoupling: bundle.rowCoupling });
     const planMs = Math.round(performance.now() - started);
     const states = initMetricStates(scorer);
     const totalBytes = corpus.files.reduce((sum, file) => sum + file.size, 0);
@@ -38,24 +38,34 @@ export async function runSinglePass(
     const skipped: EvaluationReport['run']['skipped']['records'] = [];
     const evaluateStarted = performance.now();
     for (const file of corpus.files) {
-      const totals = await evaluateRange({
+      const common = {
         bundle,
         path: file.path,
         start: 0,
         end: file.size,
-        scorer,
         states,
         batch: spec.batch,
-        onBadRecord: spec.onBadRecord,
-        maxListedSkips: Math.max(0, spec.maxListedSkips - skipped.length),
-        onProgress: (progress) =>
+        onProgress: (progress: RangeProgress) =>
           onProgress?.({
             docs: docs + progress.docs,
             tokens: tokens + progress.tokens,
             bytes: bytesBefore + progress.bytes,
             totalBytes,
           }),
-      });
+      };
+      const totals =
+        tokenTask === null
+          ? await evaluateRange({
+              ...common,
+              scorer,
+              batching,
+              onBadRecord: spec.onBadRecord,
+              maxListedSkips: Math.max(0, spec.maxListedSkips - skipped.length),
+            })
+          : await evaluateTokenRange({
+              ...common,
+              task: { ...tokenTask, format: tokenTask.format || formatOf(file.path), batching },
+            });
       docs += totals.docs;
       tokens += totals.tokens;
       bytesBefore += file.size;
@@ -81,7 +91,8 @@ export async function runSinglePass(
           bytes: totalBytes,
           files: corpus.files.map((file) => ({ path: file.path, bytes: file.size, digest: file.digest })),
         },
-        scorer: { digest: scorerDigest(scorer), options: { ...scorer.textcat } },
+        scorer: { digest: scorerDigest(scorer), options: scorerReportOptions(scorer) },
+        batching,
         shards: 1,
         workers: 1,
         docs,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTextBatch } from '../inference/runTextBatch.js';
+import { runBatch } from '../inference/runBatch.js';
 import { DEMO_MODEL, repoPath } from '../testing/paths.js';
 import { loadModelBundle, type ModelBundle } from './modelBundle.js';
 
@@ -24,9 +24,11 @@ afterAll(async () => {
 async function logitsOf(batches: number[][][]): Promise<Float32Array[]> {
   const rows: Float32Array[] = [];
   for (const batch of batches) {
-    const docs = batch.map((ids) => ({ ids, gold: [] }));
+    const model = { session: bundle.session, inputs: bundle.inputs, logitsName: bundle.logitsName, padId: 0 };
     const width = Math.max(...batch.map((ids) => ids.length));
-    await runTextBatch(bundle, { docs, width }, 0, (_row, logits) => rows.push(Float32Array.from(logits)));
+    await runBatch(model, { width, rows: batch.map((ids, item) => ({ ids, item })), fillers: 0 }, (_item, logits) =>
+      rows.push(Float32Array.from(logits)),
+    );
   }
   return rows;
 }

@@ -8,17 +8,23 @@ import {
   type EvaluateShardRequest,
   type ScoreShardRequest,
   type PartialScore,
+  type TokenTask as TokenTaskMessage,
   type WorkerServiceServer,
 } from '@evalshard/proto';
 import {
   InputError,
   decodeScorerOptions,
   encodeMetricStates,
+  formatOf,
   initMetricStates,
   toServiceError,
+  type DocFormat,
 } from '@evalshard/scorer';
 import type { ModelCache } from '../bundle/modelCache.js';
-import { evaluateRange } from '../evaluateRange.js';
+import { evaluateRange, type RangeProgress } from '../evaluateRange.js';
+import { evaluateTokenRange, type TokenTask } from '../tokens/evaluateTokenRange.js';
+import { LABEL_SCHEMES, type LabelScheme, type TokenAnnotation } from '../tokens/predictedDoc.js';
+import type { BatchingMode } from '../tokens/rowBatcher.js';
 import { scoreShardCall } from './scoreShardCall.js';
 
 const PROGRESS_INTERVAL_MS = 250;
@@ -113,24 +119,33 @@ async function evaluateShardCall(
   const scorer = decodeScorerOptions(request.scorer);
   const states = initMetricStates(scorer);
   let lastProgress = 0;
-  const totals = await evaluateRange({
+  const common = {
     bundle,
     path: range.path,
     start: range.start,
     end: range.end,
-    scorer,
     states,
     batch: { ...DEFAULT_BATCH, ...nonZero(request.batch) },
-    onBadRecord: request.onBadRecord === BadRecordPolicy.BAD_RECORD_POLICY_SKIP ? 'skip' : 'fail',
-    maxListedSkips: request.maxListedSkips,
     signal,
-    onProgress: (progress) => {
+    onProgress: (progress: RangeProgress) => {
       const now = performance.now();
       if (now - lastProgress < PROGRESS_INTERVAL_MS) return;
       lastProgress = now;
       call.write({ event: { $case: 'progress', value: progress } });
     },
-  });
+  };
+  const batching = batchingOf(request.batching);
+  const tokenTask = request.tokenTask;
+  const totals =
+    tokenTask === undefined
+      ? await evaluateRange({
+          ...common,
+          scorer,
+          batching,
+          onBadRecord: request.onBadRecord === BadRecordPolicy.BAD_RECORD_POLICY_SKIP ? 'skip' : 'fail',
+          maxListedSkips: request.maxListedSkips,
+        })
+      : await evaluateTokenRange({ ...common, task: tokenTaskOf(tokenTask, range.path, batching) });
   const partial: PartialScore = {
     runId: request.runId,
     shardIndex: request.shardIndex,
@@ -157,6 +172,27 @@ async function evaluateShardCall(
     },
   });
   call.end();
+}
+
+function batchingOf(value: string): BatchingMode {
+  if (value === '' || value === 'fixed') return 'fixed';
+  if (value === 'single' || value === 'dynamic') return value;
+  throw new InputError(`unknown batching "${value}" (fixed, single or dynamic)`, { field: 'batching' });
+}
+
+function tokenTaskOf(task: TokenTaskMessage, path: string, batching: BatchingMode): TokenTask {
+  if (!['pos', 'tag', 'ents'].includes(task.annotation)) {
+    throw new InputError(`unknown token annotation "${task.annotation}" (pos, tag or ents)`, { field: 'tokens.annotation' });
+  }
+  if (!LABEL_SCHEMES.includes(task.scheme as LabelScheme)) {
+    throw new InputError(`unknown label scheme "${task.scheme}" (${LABEL_SCHEMES.join(', ')})`, { field: 'tokens.scheme' });
+  }
+  return {
+    format: task.format === '' ? formatOf(path) : (task.format as DocFormat),
+    annotation: task.annotation as TokenAnnotation,
+    scheme: task.scheme as LabelScheme,
+    batching,
+  };
 }
 
 function nonZero<T extends object>(value: T | undefined): Partial<T> {

@@ -14,7 +14,7 @@ import type { ScorerClient } from '../grpc/scorerClient.js';
 import { streamScoreShard, streamShard } from '../grpc/streamShard.js';
 import type { WorkerPool } from '../grpc/workerPool.js';
 import { fingerprintCorpus } from '../plan/fingerprintCorpus.js';
-import { scorerOptionsFor } from '../plan/scorerOptionsFor.js';
+import { planTask } from '../plan/planTask.js';
 import { capShardsAtRecords } from '../plan/capShardsAtRecords.js';
 import { layoutShards, shardCount } from '../plan/shardLayout.js';
 import type {
@@ -48,7 +48,7 @@ export function createActivities(deps: ActivityDependencies) {
         const { spec } = input;
         const corpus = await fingerprintCorpus(spec.corpus, spec.corpusDigest);
         const model = await describeModel(deps.workers, spec.model);
-        const scorer = scorerOptionsFor(spec, model);
+        const { scorer, batching, tokenTask } = planTask(spec, { ...model, rowCoupling: model.rowCouplingOps });
         const layout = await capShardsAtRecords(
           layoutShards(
             corpus.files.map(({ path, size }) => ({ path, size })),
@@ -69,8 +69,12 @@ export function createActivities(deps: ActivityDependencies) {
             problemType: model.problemType,
             executionProviders: model.executionProviders,
             workerId: model.workerId,
+            kind: model.classifierKind,
+            rowCoupling: model.rowCouplingOps,
           },
           scorer,
+          batching,
+          tokenTask,
           digests: { model: model.digest, corpus: corpus.digest, scorer: scorerDigest(scorer) },
           planMs: Math.round(performance.now() - started),
         };
@@ -109,6 +113,8 @@ export function createActivities(deps: ActivityDependencies) {
             onBadRecord:
               task.onBadRecord === 'skip' ? BadRecordPolicy.BAD_RECORD_POLICY_SKIP : BadRecordPolicy.BAD_RECORD_POLICY_FAIL,
             maxListedSkips: task.maxListedSkips,
+            tokenTask: task.tokenTask ?? undefined,
+            batching: task.batching,
           },
           { ...options, deadlineMs: task.timeoutMs },
         ),

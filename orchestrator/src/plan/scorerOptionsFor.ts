@@ -7,9 +7,9 @@ import type { ResolvedSpec } from '../spec/resolvedSpec.js';
  */
 export function scorerOptionsFor(
   spec: ResolvedSpec,
-  model: { labels: string[]; problemType: string; classifierKind?: string },
+  model: { labels: string[]; problemType: string; classifierKind: string },
 ): ScorerOptions {
-  if (model.classifierKind !== undefined && model.classifierKind !== 'sequence') {
+  if (model.classifierKind !== 'sequence') {
     throw new InputError(
       `${spec.model}/model.onnx: its logits are [batch, sequence, labels] (a token classifier); task ${spec.task} needs a text classifier`,
       { field: 'task', code: 'MODEL_MISMATCH' },

@@ -2,7 +2,7 @@ import { parseJson } from '@evalshard/scorer';
 import type { WorkDone } from '../client/runEvaluation.js';
 import type { EvaluationResult } from '../runTypes.js';
 import type { ResolvedSpec } from '../spec/resolvedSpec.js';
-import { throughputOf, type EvaluationReport } from './evaluationReport.js';
+import { scorerReportOptions, throughputOf, type EvaluationReport } from './evaluationReport.js';
 
 export function distributedReport(
   result: EvaluationResult & { work: WorkDone },
@@ -32,7 +32,8 @@ export function distributedReport(
         bytes: plan.totalBytes,
         files: plan.corpus.files.map((file) => ({ path: file.path, bytes: file.size, digest: file.digest })),
       },
-      scorer: { digest: plan.digests.scorer, options: { ...plan.scorer.textcat } },
+      scorer: { digest: plan.digests.scorer, options: scorerReportOptions(plan.scorer) },
+      batching: plan.batching,
       shards: plan.shardCount,
       workers: spec.workers,
       docs: final.docs,

@@ -1,3 +1,5 @@
+import type { ScorerOptions } from '@evalshard/scorer';
+
 /**
  * The report of a run: `scores` is the reference scorer's flat record and
  * nothing else; `run` says what was evaluated, how and how fast.
@@ -12,7 +14,9 @@ export interface RunMetadata {
   mode: 'distributed' | 'single-pass';
   workflowId: string | null;
   spec: string | null;
-  task: 'textcat';
+  task: 'textcat' | 'token-classification';
+  /** How rows met the model: fixed shapes or one document a call (exact), or dynamic batching. */
+  batching: 'fixed' | 'single' | 'dynamic';
   model: { path: string; digest: string; labels: string[]; executionProviders: string[] };
   corpus: { digest: string; bytes: number; files: Array<{ path: string; bytes: number; digest: string }> };
   scorer: { digest: string; options: Record<string, unknown> };
@@ -34,6 +38,12 @@ export interface RunMetadata {
   throughput: { docsPerSecond: number; tokensPerSecond: number };
   startedAt: string;
   finishedAt: string;
+}
+
+/** The scorer options a report shows: the text-classification settings, or the families and seqeval's. */
+export function scorerReportOptions(scorer: ScorerOptions): Record<string, unknown> {
+  if (scorer.textcat !== undefined) return { ...scorer.textcat };
+  return { families: scorer.families ?? [], ...(scorer.seqeval === undefined ? {} : { seqeval: scorer.seqeval }) };
 }
 
 export function throughputOf(docs: number, tokens: number, ms: number): RunMetadata['throughput'] {

@@ -71,6 +71,21 @@ export async function resolveSpec(
     model: isAbsolute(spec.model) ? spec.model : resolve(context.baseDir, spec.model),
     corpus,
     task: spec.task,
+    tokens:
+      spec.tokens === undefined
+        ? null
+        : {
+            annotation: spec.tokens.annotation,
+            scheme: spec.tokens.scheme,
+            format: spec.tokens.format ?? null,
+            scorers: spec.tokens.scorers ?? null,
+            seqeval: {
+              mode: spec.tokens.seqeval.mode,
+              scheme: spec.tokens.seqeval.scheme ?? null,
+              zeroDivision: spec.tokens.seqeval.zeroDivision,
+            },
+          },
+    exact: spec.exact,
     labels: spec.labels ?? null,
     scorer: {
       multiLabel: spec.scorer.multiLabel ?? null,

@@ -7,7 +7,17 @@ export interface ResolvedSpec {
   specPath: string | null;
   model: string;
   corpus: string[];
-  task: 'textcat';
+  task: 'textcat' | 'token-classification';
+  /** token-classification: what the labels are, the corpus format (null: from each file's name), families. */
+  tokens: {
+    annotation: 'pos' | 'tag' | 'ents';
+    scheme: 'IOB2' | 'BILOU' | 'IOBES' | 'plain';
+    format: 'jsonl' | 'conllu' | 'iob' | null;
+    scorers: string[] | null;
+    seqeval: { mode: 'default' | 'strict'; scheme: string | null; zeroDivision: 0 | 1 };
+  } | null;
+  /** Fixed-shape batching (a document's logits do not depend on its batch); false: dynamic. */
+  exact: boolean;
   labels: string[] | null;
   scorer: {
     multiLabel: boolean | null;

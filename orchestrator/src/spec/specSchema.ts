@@ -50,6 +50,19 @@ const runtimeSchema = z.strictObject({
   executionProviders: z.array(z.string().min(1)).min(1).default(['cpu']),
   intraOpThreads: z.number().int().min(0).default(0),
 });
+const seqevalSchema = z.strictObject({
+  mode: z.enum(['default', 'strict']).default('default'),
+  scheme: z.enum(['IOB1', 'IOE1', 'IOB2', 'IOE2', 'IOBES', 'BILOU']).optional(),
+  zeroDivision: z.union([z.literal(0), z.literal(1)]).default(0),
+});
+/** A token classifier: what its labels are and how its corpus is written. */
+const tokensSchema = z.strictObject({
+  annotation: z.enum(['pos', 'tag', 'ents']),
+  scheme: z.enum(['IOB2', 'BILOU', 'IOBES', 'plain']).default('IOB2'),
+  format: z.enum(['jsonl', 'conllu', 'iob']).optional(),
+  scorers: z.array(z.string().min(1)).min(1).optional(),
+  seqeval: seqevalSchema.default({ mode: 'default', zeroDivision: 0 }),
+});
 const timeoutsSchema = z.strictObject({
   shard: durationSchema.default(3_600_000),
   heartbeat: durationSchema.default(30_000),
@@ -67,7 +80,11 @@ export const specSchema = z
     model: z.string().min(1),
     /** A path, a list of paths, or a glob; relative to the spec's folder. */
     corpus: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-    task: z.literal('textcat'),
+    task: z.enum(['textcat', 'token-classification']),
+    /** token-classification only. */
+    tokens: tokensSchema.optional(),
+    /** Fixed-shape batching, so a document's logits do not depend on its batch; false: dynamic batching. */
+    exact: z.boolean().default(true),
     /** Labels to score, in order; default: the model's id2label order. */
     labels: z.array(z.string().min(1)).min(1).optional(),
     scorer: scorerSchema.default({ macroSummation: 'compensated' }),
@@ -83,6 +100,12 @@ export const specSchema = z
     retry: retrySchema.default({ maximumAttempts: 5, initialInterval: 1_000, maximumInterval: 30_000 }),
   })
   .superRefine((spec, context) => {
+    if (spec.task === 'token-classification' && spec.tokens === undefined) {
+      context.addIssue({ code: 'custom', path: ['tokens'], message: 'required for task token-classification (annotation: pos, tag or ents)' });
+    }
+    if (spec.task === 'textcat' && spec.tokens !== undefined) {
+      context.addIssue({ code: 'custom', path: ['tokens'], message: 'is for task token-classification' });
+    }
     if (spec.shards !== undefined && spec.shardSize !== undefined) {
       context.addIssue({ code: 'custom', path: ['shardSize'], message: 'give either shards or shardSize, not both' });
     }
@@ -99,6 +122,8 @@ export const specSchema = z
 export const KNOWN_SPEC_KEYS: Record<string, string[]> = {
   '': Object.keys(specSchema.shape),
   scorer: Object.keys(scorerSchema.shape),
+  tokens: Object.keys(tokensSchema.shape),
+  'tokens.seqeval': Object.keys(seqevalSchema.shape),
   batch: Object.keys(batchSchema.shape),
   runtime: Object.keys(runtimeSchema.shape),
   timeouts: Object.keys(timeoutsSchema.shape),

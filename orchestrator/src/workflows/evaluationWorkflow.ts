@@ -92,5 +92,7 @@ function evaluateShardOf(plan: RunPlan, spec: ResolvedSpec): (shardIndex: number
       maxListedSkips: spec.maxListedSkips,
       timeoutMs: spec.timeouts.shardMs,
       heartbeatMs: spec.timeouts.heartbeatMs,
+      batching: plan.batching,
+      tokenTask: plan.tokenTask,
     });
 }

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
-import { unannotatedToken, type ScoredDoc, type ScoredToken, type TokenSpan } from '../docs/scoredDoc.js';
+import { entsFromTags } from '../docs/entsFromTags.js';
+import { unannotatedToken, type ScoredDoc, type ScoredToken } from '../docs/scoredDoc.js';
 import { commentValue } from './blockDocuments.js';
 import { lineWhere, type LineBlock } from './readLineBlocks.js';
 
@@ -50,33 +51,4 @@ export function iobDoc(path: string, sentences: LineBlock[]): ScoredDoc {
   });
   const ents = entsFromTags(tokens, tagSequences.flat());
   return { id, text, tokens, ents, spans: new Map(), cats: [], hasUnknownSpaces: true, tagSequences };
-}
-
-// Doc.__init__(ents=…): repair to IOB2, then read entities off B/I runs.
-// spaCy rejects a document whose tags start with I- (E093); it is read as
-// B-, the repair spaCy applies to an I- after O.
-function entsFromTags(tokens: ScoredToken[], raw: string[]): TokenSpan[] {
-  const tags = raw.map((tag) => tag.replace(/^[SU]-/, 'B-').replace(/^[EL]-/, 'I-'));
-  if (tags[0]?.startsWith('I')) tags[0] = `B${tags[0].slice(1)}`;
-  for (let i = 0; i + 1 < tags.length; i++) {
-    const here = tags[i]!;
-    const next = tags[i + 1]!;
-    if (here.startsWith('O') && next.startsWith('I')) tags[i + 1] = `B${next.slice(1)}`;
-    if ((here.startsWith('B') || here.startsWith('I')) && next.startsWith('I') && here.slice(1) !== next.slice(1)) {
-      tags[i + 1] = `B${tags[i + 1]!.slice(1)}`;
-    }
-  }
-  const ents: TokenSpan[] = [];
-  tags.forEach((tag, i) => {
-    if (tag === 'O') return;
-    const label = tag.slice(2);
-    if (tag.startsWith('B')) {
-      tokens[i]!.entIob = 3;
-      ents.push({ start: i, end: i + 1, label });
-    } else {
-      tokens[i]!.entIob = 1;
-      ents[ents.length - 1]!.end = i + 1;
-    }
-  });
-  return ents;
 }

@@ -112,6 +112,8 @@ async function workerOverGrpc(): Promise<number> {
       batch: { ...LIMITS, maxSequenceLength: 0 },
       onBadRecord: BadRecordPolicy.BAD_RECORD_POLICY_FAIL,
       maxListedSkips: 0,
+      // The plain loop it is compared with batches dynamically too.
+      batching: 'dynamic',
     },
     { deadlineMs: 600_000 },
   );

@@ -1,24 +1,24 @@
 import type * as ort from 'onnxruntime-node';
 import type { TensorSignature } from '../bundle/modelBundle.js';
-import { inputFeeds } from '../inference/inputFeeds.js';
-import type { TokenBatch } from './rowBatcher.js';
+import type { TokenBatch } from '../tokens/rowBatcher.js';
+import { inputFeeds } from './inputFeeds.js';
 
-export interface TokenModel {
+export interface BatchModel {
   session: ort.InferenceSession;
   inputs: readonly TensorSignature[];
-  /** The name of the [batch, sequence, labels] output. */
+  /** The logits output: [batch, labels] or [batch, sequence, labels]. */
   logitsName: string;
   padId: number;
 }
 
 /**
- * One call of a token classifier: the batch's rows, then its filler rows
- * (copies of the first row, whose logits are dropped), all padded to the
- * batch's width. `onRow` gets each real row's logits, `width × labels`
- * values, before the call's tensors are released.
+ * One model call: the batch's rows, then its filler rows (copies of the
+ * first row, whose logits are dropped), all padded to the batch's width.
+ * `onRow` gets each real row's logits (`labels` values, or `width × labels`
+ * for a token classifier) before the call's tensors are released.
  */
-export async function runTokenBatch<T>(
-  model: TokenModel,
+export async function runBatch<T>(
+  model: BatchModel,
   batch: TokenBatch<T>,
   onRow: (item: T, logits: Float32Array, labels: number) => void,
 ): Promise<void> {
@@ -30,8 +30,8 @@ export async function runTokenBatch<T>(
     results = await model.session.run(feeds, [model.logitsName]);
     const logits = results[model.logitsName] as ort.Tensor;
     const data = logits.data as Float32Array;
-    const labels = Number(logits.dims[2]);
-    const rowSize = batch.width * labels;
+    const labels = Number(logits.dims[logits.dims.length - 1]);
+    const rowSize = data.length / (batch.rows.length + batch.fillers);
     batch.rows.forEach((row, index) => onRow(row.item, data.subarray(index * rowSize, (index + 1) * rowSize), labels));
   } finally {
     for (const tensor of Object.values(feeds)) tensor.dispose();

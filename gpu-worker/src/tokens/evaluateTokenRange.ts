@@ -1,0 +1,131 @@
+import {
+  readDocs,
+  ScoringExample,
+  updateMetricStates,
+  type DocFormat,
+  type LocatedDoc,
+  type MetricStates,
+} from '@evalshard/scorer';
+import { requireClassifier, type ModelBundle } from '../bundle/modelBundle.js';
+import type { RangeProgress, RangeTotals } from '../evaluateRange.js';
+import { planWindows, type WindowPlan } from './planWindows.js';
+import { predictedDoc, type LabelScheme, type TokenAnnotation } from './predictedDoc.js';
+import { rowBatcher, type BatchingMode, type TokenBatch } from './rowBatcher.js';
+import { runBatch } from '../inference/runBatch.js';
+
+export interface TokenTask {
+  format: DocFormat;
+  annotation: TokenAnnotation;
+  scheme: LabelScheme;
+  /** fixed or single (exact), or dynamic. */
+  batching: BatchingMode;
+}
+
+export interface EvaluateTokenRangeParams {
+  bundle: ModelBundle;
+  path: string;
+  start: number;
+  end: number;
+  task: TokenTask;
+  /** Folded into in place. */
+  states: MetricStates;
+  batch: { maxDocs: number; maxTokens: number; maxSequenceLength: number };
+  onProgress?: (progress: RangeProgress) => void;
+  signal?: AbortSignal;
+}
+
+interface PendingDoc {
+  located: LocatedDoc;
+  plan: WindowPlan;
+  /** The model's label index for each word; -1 until predicted (or for a word with no subword). */
+  labels: Int32Array;
+  windowsLeft: number;
+  subwords: number;
+}
+
+interface WindowItem {
+  doc: PendingDoc;
+  words: number[];
+}
+
+/** Documents read ahead of the oldest unfinished one before waiting batches are run anyway. */
+const MAX_PENDING_FACTOR = 4;
+
+/**
+ * Evaluates a token classifier on the documents of one byte range: the gold
+ * words go through the tokenizer, long documents are cut into overlapping
+ * windows, windows are batched (by `task.batching`), and each word takes the
+ * label of its first subword in the window that owns it (argmax, the first
+ * maximum on a tie). Finished documents are folded into the metric states in
+ * reading order; memory is bounded by the batch limits and a few documents
+ * read ahead, not by the range.
+ */
+export async function evaluateTokenRange(params: EvaluateTokenRangeParams): Promise<RangeTotals> {
+  const { bundle, task, states } = params;
+  requireClassifier(bundle, 'token', 'token-classification');
+  const tokenizer = await bundle.wordTokenizer();
+  const maxLength = params.batch.maxSequenceLength || bundle.defaultMaxSequenceLength;
+  const room = maxLength - tokenizer.prefix.length - tokenizer.suffix.length;
+  const batcher = rowBatcher<WindowItem>(task.batching, maxLength, params.batch);
+  const model = { session: bundle.session, inputs: bundle.inputs, logitsName: bundle.logitsName, padId: tokenizer.padId };
+  const totals: RangeTotals = { docs: 0, tokens: 0, skippedCount: 0, skipped: [], batches: 0, inferenceMs: 0 };
+  const pending: PendingDoc[] = [];
+  let consumed = 0;
+
+  const run = async (batches: Array<TokenBatch<WindowItem>>): Promise<void> => {
+    for (const batch of batches) {
+      params.signal?.throwIfAborted();
+      const started = performance.now();
+      await runBatch(model, batch, ({ doc, words }, logits, labels) => {
+        for (const word of words) {
+          const row = (tokenizer.prefix.length + doc.plan.owners[word]!.offset) * labels;
+          let best = 0;
+          for (let label = 1; label < labels; label++) if (logits[row + label]! > logits[row + best]!) best = label;
+          doc.labels[word] = best;
+        }
+        doc.windowsLeft -= 1;
+      });
+      totals.inferenceMs += performance.now() - started;
+      totals.batches += 1;
+    }
+  };
+
+  const finish = (): void => {
+    while (pending.length > 0 && pending[0]!.windowsLeft === 0) {
+      const doc = pending.shift()!;
+      const gold = doc.located.doc;
+      const labels = Array.from(doc.labels, (index) => (index < 0 ? null : bundle.labels[index]!));
+      updateMetricStates(states, new ScoringExample(gold, predictedDoc(gold, labels, task.annotation, task.scheme)));
+      totals.docs += 1;
+      totals.tokens += doc.subwords;
+    }
+    params.onProgress?.({ docs: totals.docs, tokens: totals.tokens, bytes: consumed });
+  };
+
+  for await (const located of readDocs(params.path, task.format, { start: params.start, end: params.end })) {
+    consumed = Math.max(consumed, Math.min(params.end, located.origin.byteOffset) - params.start);
+    const words = located.doc.tokens.map((token) => token.text);
+    const { ids, firstSubwords } = await tokenizer.encode(words);
+    const plan = planWindows(firstSubwords, ids.length, room);
+    const doc: PendingDoc = { located, plan, labels: new Int32Array(words.length).fill(-1), windowsLeft: 0, subwords: ids.length };
+    const owned = plan.windows.map((): number[] => []);
+    plan.owners.forEach((owner, word) => {
+      if (owner !== null) owned[owner.window]!.push(word);
+    });
+    pending.push(doc);
+    for (let w = 0; w < plan.windows.length; w++) {
+      if (owned[w]!.length === 0) continue;
+      const { start, end } = plan.windows[w]!;
+      doc.windowsLeft += 1;
+      const rowIds = [...tokenizer.prefix, ...ids.slice(start, end), ...tokenizer.suffix];
+      await run(batcher.add({ ids: rowIds, item: { doc, words: owned[w]! } }));
+    }
+    if (pending.length > MAX_PENDING_FACTOR * params.batch.maxDocs) await run(batcher.flush());
+    finish();
+  }
+  await run(batcher.flush());
+  consumed = params.end - params.start;
+  finish();
+  totals.inferenceMs = Math.round(totals.inferenceMs);
+  return totals;
+}
