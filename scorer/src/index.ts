@@ -44,3 +44,4 @@ export { TAG_SCHEMES, type TagScheme } from './seqeval/strictChunks.js';
 export { ExactSum } from './summation/exactSum.js';
 export { parseJson, stringifyJson, asJsonValue, entriesOf, propertyOf, isIndexKey, compareCodePoints } from './json/orderedJson.js';
 export { parseJsonRecord } from './json/parseJsonRecord.js';
+export { orderedEntries } from './json/orderedEntries.js';

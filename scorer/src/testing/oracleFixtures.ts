@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compareCodePoints, entriesOf, parseJson } from '../json/orderedJson.js';
+import { parseJson } from '../json/orderedJson.js';
+
+export { orderedEntries } from '../json/orderedEntries.js';
 
 /**
  * The oracle fixtures to compare against: the committed ones, plus a freshly
@@ -36,21 +38,4 @@ function withNaN(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withNaN(item)]));
   }
   return value;
-}
-
-/**
- * Objects and Maps as lists of [key, value] pairs, recursively, so that
- * `toEqual` compares key order too. The maps under `unordered` keys are
- * sorted first: their order in the reference is not part of its result.
- */
-export function orderedEntries(value: unknown, unordered: (key: string) => boolean = () => false): unknown {
-  if (Array.isArray(value)) return value.map((item) => orderedEntries(item, unordered));
-  if (value === null || typeof value !== 'object') return value;
-  return entriesOf(value).map(([key, item]) => {
-    let inner = orderedEntries(item, () => false);
-    if (unordered(key) && Array.isArray(inner)) {
-      inner = [...(inner as Array<[string, unknown]>)].sort(([a], [b]) => compareCodePoints(a, b));
-    }
-    return [key, inner];
-  });
 }

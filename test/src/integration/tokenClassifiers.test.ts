@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { loadSpec, type ResolvedSpec } from '@evalshard/orchestrator';
+import { orderedEntries, parseJson } from '@evalshard/scorer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir } from '../helpers/corpora.js';
+import { repoPath } from '../helpers/paths.js';
+import { expectSameScores } from '../helpers/sameScores.js';
+import { distributedRun, singlePass, startTestStack, type TestStack } from '../helpers/testStack.js';
+
+const run = promisify(execFile);
+
+// A fresh subsample each run (CI included); the seed is in the test names.
+const SEED = Number(process.env.EVALSHARD_ORACLE_SEED ?? Math.floor(Math.random() * 2 ** 31));
+
+const BUNDLES = [
+  { name: 'UPOS tagger', spec: 'examples/ud-pos.yaml', annotation: 'pos', corpus: 'test/data/ud-english-ewt/en_ewt-ud-dev.conllu' },
+  { name: 'NER tagger', spec: 'examples/uner-ner.yaml', annotation: 'ents', corpus: 'test/data/uner-english-ewt/en_ewt-ud-dev.iob2' },
+] as const;
+
+// spaCy lists entity types in Python's hash order; evalshard sorts them.
+const UNORDERED = (key: string) => key === 'ents_per_type';
+
+let oneWorker: TestStack;
+let twoWorkers: TestStack;
+beforeAll(async () => {
+  [oneWorker, twoWorkers] = await Promise.all([startTestStack(1), startTestStack(2)]);
+});
+afterAll(async () => {
+  await Promise.all([oneWorker?.stop(), twoWorkers?.stop()]);
+});
+
+async function specOf(path: string, changes: { corpus?: string; shards?: number; workers?: number } = {}): Promise<ResolvedSpec> {
+  return loadSpec(repoPath(path), { corpus: changes.corpus === undefined ? undefined : [changes.corpus], shards: changes.shards, workers: changes.workers });
+}
+
+describe.each(BUNDLES)('the $name bundle', ({ spec, annotation, corpus }) => {
+  it(`scores a freshly seeded subsample exactly as the Python oracle does (tokenizers, onnxruntime, spaCy, seqeval; seed ${SEED})`, async () => {
+    const dir = scratchDir();
+    const sample = join(dir, corpus.endsWith('.conllu') ? 'sample.conllu' : 'sample.iob2');
+    const expectedFile = join(dir, 'expected.json');
+    const resolved = await specOf(spec);
+    await run(
+      'python3',
+      [
+        repoPath('test/oracle/token_oracle.py'),
+        '--bundle', resolved.model,
+        '--corpus', repoPath(corpus),
+        '--annotation', annotation,
+        '--max-docs', String(resolved.batch.maxDocs),
+        '--max-tokens', String(resolved.batch.maxTokens),
+        '--sample', '60',
+        '--seed', String(SEED),
+        '--out-corpus', sample,
+        '--out', expectedFile,
+      ],
+      { cwd: repoPath('test/oracle'), maxBuffer: 1 << 24 },
+    );
+    const oracle = parseJson(readFileSync(expectedFile, 'utf8')) as { docs: number; expected: Record<string, unknown> };
+    const report = await singlePass(await specOf(spec, { corpus: sample }));
+    expect(report.run.docs).toBe(oracle.docs);
+    expect(report.run.batching).toBe('fixed');
+    expect(orderedEntries(report.scores, UNORDERED)).toEqual(orderedEntries(oracle.expected, UNORDERED));
+  });
+
+  it('gives the single-pass scores bit for bit at 1, 7 and 64 shards with 2 workers, and at 7 shards with 1', async () => {
+    const reference = await singlePass(await specOf(spec));
+    expect(reference.run.docs).toBe(318);
+    for (const [stack, shards, workers] of [
+      [twoWorkers, 1, 2],
+      [twoWorkers, 7, 2],
+      [twoWorkers, 64, 2],
+      [oneWorker, 7, 1],
+    ] as const) {
+      const report = await distributedRun(stack, await specOf(spec, { shards, workers }));
+      expect(report.run.shards).toBe(shards);
+      expectSameScores(report.scores, reference.scores);
+      expect([report.run.docs, report.run.tokens]).toEqual([reference.run.docs, reference.run.tokens]);
+    }
+  });
+});
