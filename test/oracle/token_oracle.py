@@ -122,6 +122,7 @@ def main() -> int:
     parser.add_argument("--max-docs", type=int, default=32)
     parser.add_argument("--max-tokens", type=int, default=8192)
     parser.add_argument("--batching", choices=["fixed", "single"], default="fixed")
+    parser.add_argument("--max-length", type=int, default=0, help="window length, special tokens included (0: the tokenizer's truncation length)")
     parser.add_argument("--sample", type=int, default=0, help="documents to keep (0: all)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out-corpus", type=pathlib.Path, required=True)
@@ -138,7 +139,7 @@ def main() -> int:
     config = json.loads((args.bundle / "config.json").read_text())
     labels = [config["id2label"][str(i)] for i in range(len(config["id2label"]))]
     tokenizer_json = json.loads((args.bundle / "tokenizer.json").read_text())
-    max_length = (tokenizer_json.get("truncation") or {}).get("max_length") or config.get("max_position_embeddings", 512)
+    max_length = args.max_length or (tokenizer_json.get("truncation") or {}).get("max_length") or config.get("max_position_embeddings", 512)
     tokenizer = Tokenizer.from_file(str(args.bundle / "tokenizer.json"))
     tokenizer.no_truncation()
     tokenizer.no_padding()
@@ -167,7 +168,7 @@ def main() -> int:
         return session.run(["logits"], {name: feeds[name] for name in input_names})[0][0]
 
     nlp = spacy.blank("en")
-    examples, gold_sequences, predicted_sequences = [], [], []
+    examples, gold_sequences, predicted_sequences, window_count = [], [], [], 0
     for doc in docs:
         words, upos, xpos, gold_tags = words_and_gold(doc, fmt)
         pieces = tokenizer.encode(words, is_pretokenized=True, add_special_tokens=False)
@@ -176,6 +177,7 @@ def main() -> int:
             if word is not None and first[word] is None:
                 first[word] = position
         windows, owners = plan_windows(first, len(pieces.ids), room)
+        window_count += len(windows)
         predicted = [None] * len(words)
         for w, (start, end) in enumerate(windows):
             owned = [word for word, owner in enumerate(owners) if owner is not None and owner[0] == w]
@@ -213,7 +215,8 @@ def main() -> int:
         if fmt == "iob":
             warnings.simplefilter("ignore")
             expected.update(flat_seqeval(classification_report(gold_sequences, predicted_sequences, output_dict=True, zero_division=0)))
-    args.out.write_text(json.dumps({"docs": len(docs), "labels": labels, "expected": encode_numbers(expected)}, ensure_ascii=False) + "\n")
+    summary = {"docs": len(docs), "windows": window_count, "labels": labels, "expected": encode_numbers(expected)}
+    args.out.write_text(json.dumps(summary, ensure_ascii=False) + "\n")
     print(f"{len(docs)} documents -> {args.out_corpus}, scores -> {args.out}", file=sys.stderr)
     return 0
 

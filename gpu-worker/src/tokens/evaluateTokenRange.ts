@@ -1,4 +1,5 @@
 import {
+  InternalError,
   readDocs,
   ScoringExample,
   updateMetricStates,
@@ -95,6 +96,8 @@ export async function evaluateTokenRange(params: EvaluateTokenRangeParams): Prom
       const doc = pending.shift()!;
       const gold = doc.located.doc;
       const labels = Array.from(doc.labels, (index) => (index < 0 ? null : bundle.labels[index]!));
+      const unlabelled = doc.plan.owners.findIndex((owner, word) => owner !== null && doc.labels[word]! < 0);
+      if (unlabelled >= 0) throw new InternalError(`document ${gold.id}: word ${unlabelled} got no prediction from its windows`);
       updateMetricStates(states, new ScoringExample(gold, predictedDoc(gold, labels, task.annotation, task.scheme)));
       totals.docs += 1;
       totals.tokens += doc.subwords;

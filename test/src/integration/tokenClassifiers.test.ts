@@ -37,7 +37,10 @@ async function specOf(path: string, changes: { corpus?: string; shards?: number;
 }
 
 describe.each(BUNDLES)('the $name bundle', ({ spec, annotation, corpus }) => {
-  it(`scores a freshly seeded subsample exactly as the Python oracle does (tokenizers, onnxruntime, spaCy, seqeval; seed ${SEED})`, async () => {
+  it.each([
+    ['its own window', 0],
+    ['windows of 24 subwords, so most documents take several', 24],
+  ])(`scores a freshly seeded subsample exactly as the Python oracle does (tokenizers, onnxruntime, spaCy, seqeval; seed ${SEED}), %s`, async (_what, maxLength) => {
     const dir = scratchDir();
     const sample = join(dir, corpus.endsWith('.conllu') ? 'sample.conllu' : 'sample.iob2');
     const expectedFile = join(dir, 'expected.json');
@@ -53,13 +56,20 @@ describe.each(BUNDLES)('the $name bundle', ({ spec, annotation, corpus }) => {
         '--max-tokens', String(resolved.batch.maxTokens),
         '--sample', '60',
         '--seed', String(SEED),
+        '--max-length', String(maxLength),
         '--out-corpus', sample,
         '--out', expectedFile,
       ],
       { cwd: repoPath('test/oracle'), maxBuffer: 1 << 24 },
     );
-    const oracle = parseJson(readFileSync(expectedFile, 'utf8')) as { docs: number; expected: Record<string, unknown> };
-    const report = await singlePass(await specOf(spec, { corpus: sample }));
+    const oracle = parseJson(readFileSync(expectedFile, 'utf8')) as { docs: number; windows: number; expected: Record<string, unknown> };
+    const sampled = await specOf(spec, { corpus: sample });
+    if (maxLength > 0) {
+      sampled.batch.maxSequenceLength = maxLength;
+      // Every word is predicted once (evalshard checks it), from one of several windows.
+      expect(oracle.windows).toBeGreaterThan(2 * oracle.docs);
+    }
+    const report = await singlePass(sampled);
     expect(report.run.docs).toBe(oracle.docs);
     expect(report.run.batching).toBe('fixed');
     expect(orderedEntries(report.scores, UNORDERED)).toEqual(orderedEntries(oracle.expected, UNORDERED));
