@@ -1,5 +1,5 @@
 import { evaluateRange, evaluateTokenRange, loadModelBundle, type RangeProgress } from '@evalshard/gpu-worker';
-import { asJsonValue, finalizeMetricStates, formatOf, initMetricStates, scorerDigest } from '@evalshard/scorer';
+import { asJsonValue, finalizeMetricStates, formatOf, initMetricStates, InputError, scorerDigest } from '@evalshard/scorer';
 import { fingerprintCorpus } from './plan/fingerprintCorpus.js';
 import { planTask } from './plan/planTask.js';
 import { scorerReportOptions, throughputOf, type EvaluationReport } from './report/evaluationReport.js';
@@ -10,6 +10,16 @@ export interface SinglePassProgress {
   tokens: number;
   bytes: number;
   totalBytes: number;
+}
+
+// Input errors found before any document is read are the plan's (exit 2 in the CLI).
+async function planning<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new InputError(error.message, { field: error.field, file: error.file, code: error.code, stage: 'plan', cause: error });
+  }
 }
 
 /**
@@ -24,10 +34,12 @@ export async function runSinglePass(
 ): Promise<EvaluationReport> {
   const startedAt = new Date();
   const started = performance.now();
-  const corpus = await fingerprintCorpus(spec.corpus, spec.corpusDigest);
-  const bundle = await loadModelBundle(spec.model, spec.runtime);
+  const corpus = await planning(() => fingerprintCorpus(spec.corpus, spec.corpusDigest));
+  const bundle = await planning(() => loadModelBundle(spec.model, spec.runtime));
   try {
-    const { scorer, batching, tokenTask } = planTask(spec, { ...bundle, classifierKind: bundle.kind, rowCoupling: bundle.rowCoupling });
+    const { scorer, batching, tokenTask } = await planning(async () =>
+      planTask(spec, { ...bundle, classifierKind: bundle.kind, rowCoupling: bundle.rowCoupling }),
+    );
     const planMs = Math.round(performance.now() - started);
     const states = initMetricStates(scorer);
     const totalBytes = corpus.files.reduce((sum, file) => sum + file.size, 0);

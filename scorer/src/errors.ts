@@ -10,6 +10,8 @@ export interface InputErrorDetails {
   byteOffset?: number;
   /** Machine-readable category, stable across releases. */
   code?: string;
+  /** Found while planning, before any document was evaluated. */
+  stage?: 'plan';
   cause?: unknown;
 }
 
@@ -19,6 +21,7 @@ export class InputError extends Error {
   readonly file: string | undefined;
   readonly byteOffset: number | undefined;
   readonly code: string;
+  readonly stage: 'plan' | undefined;
 
   constructor(message: string, details: InputErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -26,6 +29,7 @@ export class InputError extends Error {
     this.file = details.file;
     this.byteOffset = details.byteOffset;
     this.code = details.code ?? 'INVALID_INPUT';
+    this.stage = details.stage;
   }
 }
 

@@ -91,7 +91,8 @@ export async function loadModelBundle(dir: string, runtime: RuntimeOptions): Pro
   const outputs = session.outputMetadata.map(signatureOf);
   const { kind, logitsName } = checkClassifier(modelFile, inputs, outputs, labels.length);
   const rowCoupling = rowCouplingOps(graphOps(await readFile(modelFile)));
-  let words: Promise<WordTokenizer> | undefined;
+  // A token classifier's tokenizer is loaded now, so a broken one fails the plan, not a shard.
+  let words = kind === 'token' ? Promise.resolve(await WordTokenizer.fromFile(tokenizerFile)) : undefined;
   const truncation = (tokenizerJson as { truncation?: { max_length?: number } | null }).truncation;
   const defaultMaxSequenceLength =
     truncation?.max_length ?? (config.max_position_embeddings as number | undefined) ?? FALLBACK_MAX_LENGTH;

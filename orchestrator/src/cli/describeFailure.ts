@@ -1,26 +1,34 @@
-import { ApplicationFailure, TemporalFailure, WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, TemporalFailure, WorkflowFailedError } from '@temporalio/client';
 import { InputError } from '@evalshard/scorer';
 
 export interface DescribedFailure {
   message: string;
   /** The user's input is at fault (spec, model, corpus) rather than evalshard. */
   input: boolean;
+  /** Found while planning, before any shard ran: the run as asked for cannot start. */
+  planning: boolean;
 }
+
+// The activities that plan a run: an input error there means nothing was evaluated.
+const PLANNING_ACTIVITIES = new Set(['planRun', 'planScore']);
 
 /** The innermost explanation of a failure, as one message. */
 export function describeFailure(error: unknown): DescribedFailure {
-  if (error instanceof InputError) return { message: error.message, input: true };
+  if (error instanceof InputError) return { message: error.message, input: true, planning: error.stage === 'plan' };
   if (error instanceof WorkflowFailedError) {
     let cause: unknown = error.cause;
     let application: ApplicationFailure | undefined;
+    let planning = false;
     while (cause instanceof TemporalFailure) {
       if (cause instanceof ApplicationFailure) application = cause;
+      if (cause instanceof ActivityFailure && PLANNING_ACTIVITIES.has(cause.activityType)) planning = true;
       cause = cause.cause;
     }
     if (application !== undefined) {
-      return { message: application.message, input: application.type === 'InputError' };
+      const input = application.type === 'InputError';
+      return { message: application.message, input, planning: input && planning };
     }
-    return { message: error.cause?.message ?? error.message, input: false };
+    return { message: error.cause?.message ?? error.message, input: false, planning: false };
   }
-  return { message: error instanceof Error ? error.message : String(error), input: false };
+  return { message: error instanceof Error ? error.message : String(error), input: false, planning: false };
 }

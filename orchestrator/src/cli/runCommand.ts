@@ -87,7 +87,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     process.stderr.write(`error: ${failure.message}\n`);
     for (const down of stack.downServices()) process.stderr.write(`  the embedded ${down}\n`);
     if (!failure.input && process.env.EVALSHARD_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
-    if (isBusyStateDir(error)) return EXIT_BAD_INPUT;
+    if (isBusyStateDir(error) || failure.planning) return EXIT_BAD_INPUT;
     // Stored shards survive a failed run; the same id evaluates only the rest.
     if (!options.singlePass && !failure.input) resumable = true;
     return EXIT_FAILED;

@@ -35,7 +35,18 @@ export interface PlannedTask {
  */
 export function planTask(spec: ResolvedSpec, model: ModelFacts): PlannedTask {
   const batching: Batching = !spec.exact ? 'dynamic' : model.rowCoupling.length > 0 ? 'single' : 'fixed';
-  if (spec.task === 'textcat') return { scorer: scorerOptionsFor(spec, model), batching, tokenTask: null };
+  if (spec.task === 'textcat') {
+    for (const path of spec.corpus) {
+      if (/\.(conllu?|iob2?|bio|conll|ner)$/i.test(path)) {
+        throw new InputError(`${path}: task textcat reads JSONL records ({"text": …, "cats": {…}}); this file is a token corpus (task token-classification reads it)`, {
+          file: path,
+          field: 'corpus',
+          code: 'BAD_SPEC',
+        });
+      }
+    }
+    return { scorer: scorerOptionsFor(spec, model), batching, tokenTask: null };
+  }
   const tokens = spec.tokens!;
   const modelFile = `${spec.model}/model.onnx`;
   if (model.classifierKind !== 'token') {
