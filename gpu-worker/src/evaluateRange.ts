@@ -10,7 +10,9 @@ import {
   type MetricStates,
   type ScorerOptions,
 } from '@evalshard/scorer';
+import { basename } from 'node:path';
 import { requireClassifier, type ModelBundle } from './bundle/modelBundle.js';
+import type { PredictionWriter } from './predictions/predictionWriter.js';
 import { categoryScores } from './inference/categoryScores.js';
 import { runBatch } from './inference/runBatch.js';
 import { rowBatcher, type BatchingMode, type TokenBatch } from './tokens/rowBatcher.js';
@@ -44,6 +46,8 @@ export interface EvaluateRangeParams {
   maxListedSkips: number;
   onProgress?: (progress: RangeProgress) => void;
   signal?: AbortSignal;
+  /** Where the documents' category scores go, in corpus order. */
+  predictions?: PredictionWriter;
 }
 
 export interface RangeTotals {
@@ -54,6 +58,18 @@ export interface RangeTotals {
   batches: number;
   inferenceMs: number;
 }
+
+interface PendingRecord {
+  gold: CatsEntries;
+  /** The record's id, or file@offset as `evalshard score` names a record without one. */
+  id: string;
+  text: string;
+  tokens: number;
+  predicted: CatsEntries | undefined;
+}
+
+/** Records read ahead of the oldest unfinished one before waiting batches are run anyway. */
+const MAX_PENDING_FACTOR = 4;
 
 /**
  * Evaluates the records of one byte range: read, parse, tokenize, batch (by
@@ -74,26 +90,33 @@ export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeT
   const labelIndex = labelIndexOf(textcat);
   const maxLength = params.batch.maxSequenceLength || bundle.defaultMaxSequenceLength;
   const encoder = bundle.encoderFor(maxLength);
-  const batcher = rowBatcher<CatsEntries>(params.batching, maxLength, params.batch);
+  const batcher = rowBatcher<PendingRecord>(params.batching, maxLength, params.batch);
   const model = { session: bundle.session, inputs: bundle.inputs, logitsName: bundle.logitsName, padId: encoder.padId };
   const totals: RangeTotals = { docs: 0, tokens: 0, skippedCount: 0, skipped: [], batches: 0, inferenceMs: 0 };
+  // Records in corpus order until their scores are folded in (and written): batches finish out of order.
+  const pending: PendingRecord[] = [];
   let consumed = 0;
 
-  const run = async (batches: Array<TokenBatch<CatsEntries>>): Promise<void> => {
+  const run = async (batches: Array<TokenBatch<PendingRecord>>): Promise<void> => {
     for (const batch of batches) {
       params.signal?.throwIfAborted();
       const started = performance.now();
-      await runBatch(model, batch, (gold, logits) => {
-        updateTextcat(textcatState, textcat, labelIndex, gold, categoryScores(logits, bundle.labels, bundle.problemType));
+      await runBatch(model, batch, (record, logits) => {
+        record.predicted = categoryScores(logits, bundle.labels, bundle.problemType);
       });
       totals.inferenceMs += performance.now() - started;
       totals.batches += 1;
-      for (const row of batch.rows) {
-        totals.docs += 1;
-        totals.tokens += row.ids.length;
-      }
-      params.onProgress?.({ docs: totals.docs, tokens: totals.tokens, bytes: consumed });
     }
+  };
+  const finish = async (): Promise<void> => {
+    while (pending.length > 0 && pending[0]!.predicted !== undefined) {
+      const record = pending.shift()!;
+      updateTextcat(textcatState, textcat, labelIndex, record.gold, record.predicted!);
+      await params.predictions?.writeCats(record.id, record.text, record.predicted!);
+      totals.docs += 1;
+      totals.tokens += record.tokens;
+    }
+    params.onProgress?.({ docs: totals.docs, tokens: totals.tokens, bytes: consumed });
   };
 
   for await (const record of readLineRecords(params.path, { start: params.start, end: params.end })) {
@@ -111,11 +134,22 @@ export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeT
       }
       throw error;
     }
-    await run(batcher.add({ ids: encoder.encode(parsed.text), item: parsed.cats }));
+    const ids = encoder.encode(parsed.text);
+    const item: PendingRecord = {
+      gold: parsed.cats,
+      id: parsed.id ?? `${basename(params.path)}@${record.offset}`,
+      text: parsed.text,
+      tokens: ids.length,
+      predicted: undefined,
+    };
+    pending.push(item);
+    await run(batcher.add({ ids, item }));
+    if (pending.length > MAX_PENDING_FACTOR * params.batch.maxDocs) await run(batcher.flush());
+    await finish();
   }
   await run(batcher.flush());
   consumed = params.end - params.start;
-  params.onProgress?.({ docs: totals.docs, tokens: totals.tokens, bytes: consumed });
+  await finish();
   totals.inferenceMs = Math.round(totals.inferenceMs);
   return totals;
 }

@@ -69,6 +69,7 @@ export interface ShardTask {
   heartbeatMs: number;
   batching: Batching;
   tokenTask: TokenTaskPlan | null;
+  savePredictions: string | null;
 }
 
 export type ShardOutcome = 'stored' | 'duplicate' | 'conflict' | 'already-stored';

@@ -1,6 +1,14 @@
-import { evaluateRange, evaluateTokenRange, loadModelBundle, type RangeProgress } from '@evalshard/gpu-worker';
+import {
+  evaluateRange,
+  evaluateTokenRange,
+  loadModelBundle,
+  predictionFileName,
+  PredictionWriter,
+  type RangeProgress,
+} from '@evalshard/gpu-worker';
 import { asJsonValue, finalizeMetricStates, formatOf, initMetricStates, InputError, scorerDigest } from '@evalshard/scorer';
 import { fingerprintCorpus } from './plan/fingerprintCorpus.js';
+import { mergePredictions } from './report/mergePredictions.js';
 import { planTask } from './plan/planTask.js';
 import { scorerReportOptions, throughputOf, type EvaluationReport } from './report/evaluationReport.js';
 import type { ResolvedSpec } from './spec/resolvedSpec.js';
@@ -49,7 +57,10 @@ export async function runSinglePass(
     let skippedCount = 0;
     const skipped: EvaluationReport['run']['skipped']['records'] = [];
     const evaluateStarted = performance.now();
-    for (const file of corpus.files) {
+    for (const [index, file] of corpus.files.entries()) {
+      const format = tokenTask === null ? 'jsonl' : tokenTask.format || formatOf(file.path);
+      const predictions =
+        spec.savePredictions === null ? undefined : new PredictionWriter(spec.savePredictions, predictionFileName(index, format), format);
       const common = {
         bundle,
         path: file.path,
@@ -73,11 +84,10 @@ export async function runSinglePass(
               batching,
               onBadRecord: spec.onBadRecord,
               maxListedSkips: Math.max(0, spec.maxListedSkips - skipped.length),
+              predictions,
             })
-          : await evaluateTokenRange({
-              ...common,
-              task: { ...tokenTask, format: tokenTask.format || formatOf(file.path), batching },
-            });
+          : await evaluateTokenRange({ ...common, task: { ...tokenTask, format, batching }, predictions });
+      await predictions?.close();
       docs += totals.docs;
       tokens += totals.tokens;
       bytesBefore += file.size;
@@ -85,6 +95,7 @@ export async function runSinglePass(
       skipped.push(...totals.skipped);
     }
     const evaluateMs = Math.round(performance.now() - evaluateStarted);
+    const predictionsFile = spec.savePredictions === null ? undefined : (await mergePredictions(spec.savePredictions, corpus.files.length)).path;
     const finalizeStarted = performance.now();
     const scores = asJsonValue(finalizeMetricStates(states));
     const finalizeMs = Math.round(performance.now() - finalizeStarted);
@@ -114,6 +125,7 @@ export async function runSinglePass(
         resumedShards: 0,
         retries: 0,
         evaluatedDocs: docs,
+        ...(predictionsFile === undefined ? {} : { predictions: predictionsFile }),
         timings: { planMs, evaluateMs, finalizeMs, wallMs, startupMs: 0 },
         throughput: throughputOf(docs, tokens, evaluateMs),
         startedAt: startedAt.toISOString(),

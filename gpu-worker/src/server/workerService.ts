@@ -21,7 +21,8 @@ import {
   type DocFormat,
 } from '@evalshard/scorer';
 import type { ModelCache } from '../bundle/modelCache.js';
-import { evaluateRange, type RangeProgress } from '../evaluateRange.js';
+import { evaluateRange, type RangeProgress, type RangeTotals } from '../evaluateRange.js';
+import { PredictionWriter, predictionFileName } from '../predictions/predictionWriter.js';
 import { evaluateTokenRange, type TokenTask } from '../tokens/evaluateTokenRange.js';
 import { LABEL_SCHEMES, type LabelScheme, type TokenAnnotation } from '../tokens/predictedDoc.js';
 import type { BatchingMode } from '../tokens/rowBatcher.js';
@@ -135,17 +136,29 @@ async function evaluateShardCall(
     },
   };
   const batching = batchingOf(request.batching);
-  const tokenTask = request.tokenTask;
-  const totals =
-    tokenTask === undefined
-      ? await evaluateRange({
-          ...common,
-          scorer,
-          batching,
-          onBadRecord: request.onBadRecord === BadRecordPolicy.BAD_RECORD_POLICY_SKIP ? 'skip' : 'fail',
-          maxListedSkips: request.maxListedSkips,
-        })
-      : await evaluateTokenRange({ ...common, task: tokenTaskOf(tokenTask, range.path, batching) });
+  const tokenTask = request.tokenTask === undefined ? undefined : tokenTaskOf(request.tokenTask, range.path, batching);
+  const predictions =
+    request.savePredictions === ''
+      ? undefined
+      : new PredictionWriter(request.savePredictions, predictionFileName(request.shardIndex, tokenTask?.format ?? 'jsonl'), tokenTask?.format ?? 'jsonl');
+  let totals: RangeTotals;
+  try {
+    totals =
+      tokenTask === undefined
+        ? await evaluateRange({
+            ...common,
+            scorer,
+            batching,
+            onBadRecord: request.onBadRecord === BadRecordPolicy.BAD_RECORD_POLICY_SKIP ? 'skip' : 'fail',
+            maxListedSkips: request.maxListedSkips,
+            predictions,
+          })
+        : await evaluateTokenRange({ ...common, task: tokenTask, predictions });
+    await predictions?.close();
+  } catch (error) {
+    predictions?.abort();
+    throw error;
+  }
   const partial: PartialScore = {
     runId: request.runId,
     shardIndex: request.shardIndex,

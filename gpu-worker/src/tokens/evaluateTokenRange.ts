@@ -1,4 +1,5 @@
 import {
+  fileUsesNewdoc,
   InternalError,
   readDocs,
   ScoringExample,
@@ -8,6 +9,7 @@ import {
   type MetricStates,
 } from '@evalshard/scorer';
 import { requireClassifier, type ModelBundle } from '../bundle/modelBundle.js';
+import type { PredictionWriter } from '../predictions/predictionWriter.js';
 import type { RangeProgress, RangeTotals } from '../evaluateRange.js';
 import { planWindows, type WindowPlan } from './planWindows.js';
 import { predictedDoc, type LabelScheme, type TokenAnnotation } from './predictedDoc.js';
@@ -33,6 +35,8 @@ export interface EvaluateTokenRangeParams {
   batch: { maxDocs: number; maxTokens: number; maxSequenceLength: number };
   onProgress?: (progress: RangeProgress) => void;
   signal?: AbortSignal;
+  /** Where finished documents' predictions go, in corpus order. */
+  predictions?: PredictionWriter;
 }
 
 interface PendingDoc {
@@ -91,14 +95,17 @@ export async function evaluateTokenRange(params: EvaluateTokenRangeParams): Prom
     }
   };
 
-  const finish = (): void => {
+  const grouped = task.format !== 'jsonl' && params.predictions !== undefined && (await fileUsesNewdoc(params.path));
+  const finish = async (): Promise<void> => {
     while (pending.length > 0 && pending[0]!.windowsLeft === 0) {
       const doc = pending.shift()!;
       const gold = doc.located.doc;
       const labels = Array.from(doc.labels, (index) => (index < 0 ? null : bundle.labels[index]!));
       const unlabelled = doc.plan.owners.findIndex((owner, word) => owner !== null && doc.labels[word]! < 0);
       if (unlabelled >= 0) throw new InternalError(`document ${gold.id}: word ${unlabelled} got no prediction from its windows`);
-      updateMetricStates(states, new ScoringExample(gold, predictedDoc(gold, labels, task.annotation, task.scheme)));
+      const predicted = predictedDoc(gold, labels, task.annotation, task.scheme);
+      updateMetricStates(states, new ScoringExample(gold, predicted));
+      await params.predictions?.writeTokens(doc.located, predicted, labels, grouped);
       totals.docs += 1;
       totals.tokens += doc.subwords;
     }
@@ -124,11 +131,11 @@ export async function evaluateTokenRange(params: EvaluateTokenRangeParams): Prom
       await run(batcher.add({ ids: rowIds, item: { doc, words: owned[w]! } }));
     }
     if (pending.length > MAX_PENDING_FACTOR * params.batch.maxDocs) await run(batcher.flush());
-    finish();
+    await finish();
   }
   await run(batcher.flush());
   consumed = params.end - params.start;
-  finish();
+  await finish();
   totals.inferenceMs = Math.round(totals.inferenceMs);
   return totals;
 }

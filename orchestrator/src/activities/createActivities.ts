@@ -115,6 +115,7 @@ export function createActivities(deps: ActivityDependencies) {
             maxListedSkips: task.maxListedSkips,
             tokenTask: task.tokenTask ?? undefined,
             batching: task.batching,
+            savePredictions: task.savePredictions ?? '',
           },
           { ...options, deadlineMs: task.timeoutMs },
         ),

@@ -55,6 +55,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--workers <n>', 'GPU worker processes (and shards in flight)', positiveInteger)
     .option('--corpus <path>', 'corpus file(s) replacing the spec\'s (repeat or comma-separate)', list)
     .option('--json <file>', 'write the full report (scores and run metadata) as JSON')
+    .option('--save-predictions <dir>', 'write the predicted documents there (predictions.<format>, for evalshard score --pred)')
     .option('--single-pass', 'one process, one pass, no Temporal and no gRPC: the reference result', false))
     .action(async (spec: string, options: Record<string, unknown>) => {
       const { runCommand } = await import('./runCommand.js');
@@ -65,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
         workers: options.workers as number | undefined,
         corpus: options.corpus as string[] | undefined,
         json: options.json as string | undefined,
+        savePredictions: options.savePredictions as string | undefined,
         singlePass: options.singlePass as boolean,
         runId: options.runId as string | undefined,
         temporalAddress: options.temporalAddress as string | undefined,

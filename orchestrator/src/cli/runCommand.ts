@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { InputError } from '@evalshard/scorer';
 import { runEvaluation, workflowIdFor } from '../client/runEvaluation.js';
 import { distributedReport } from '../report/distributedReport.js';
+import { describeMissingPredictions, mergePredictions } from '../report/mergePredictions.js';
 import type { EvaluationReport } from '../report/evaluationReport.js';
 import { runSinglePass } from '../singlePass.js';
 import { loadSpec } from '../spec/loadSpec.js';
@@ -20,6 +21,8 @@ export interface RunCommandOptions {
   workers?: number;
   corpus?: string[];
   json?: string;
+  /** A folder for the predicted documents. */
+  savePredictions?: string;
   singlePass: boolean;
   runId?: string;
   temporalAddress?: string;
@@ -47,6 +50,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       shards: options.shards,
       shardSize: options.shardSize,
       workers: options.workers,
+      savePredictions: options.savePredictions,
     });
     await checkModelFiles(spec.model);
   } catch (error) {
@@ -136,7 +140,13 @@ async function runDistributed(
       progress?.update(snapshot);
     },
   });
-  return distributedReport(result, spec, workflowIdFor(runId), startedAt, Math.round(performance.now() - started), startupMs);
+  const report = distributedReport(result, spec, workflowIdFor(runId), startedAt, Math.round(performance.now() - started), startupMs);
+  if (spec.savePredictions !== null) {
+    const merged = await mergePredictions(spec.savePredictions, report.run.shards);
+    if (merged.path !== undefined) report.run.predictions = merged.path;
+    else say(`warning: ${describeMissingPredictions(merged.missing)}`);
+  }
+  return report;
 }
 
 function printReport(report: EvaluationReport): void {
@@ -150,6 +160,7 @@ function printReport(report: EvaluationReport): void {
     `run ${run.runId} (${run.mode}): ${run.docs} docs${resumed}, ${run.tokens} tokens, ${run.shards} shard${run.shards === 1 ? '' : 's'}, ` +
       `${run.throughput.docsPerSecond} docs/s, ${seconds(run.timings.wallMs)}${startup}\n`,
   );
+  if (run.predictions !== undefined) process.stdout.write(`predictions written to ${run.predictions}\n`);
   if (run.skipped.count > 0) {
     process.stdout.write(`skipped ${run.skipped.count} bad record(s):\n`);
     for (const record of run.skipped.records) process.stdout.write(`  ${record.reason}\n`);

@@ -33,6 +33,8 @@ export interface RunMetadata {
   retries: number;
   /** Documents evaluated by this command (the others were stored by an earlier attempt of the run). */
   evaluatedDocs: number;
+  /** With --save-predictions: the predicted documents, for `evalshard score --pred`. */
+  predictions?: string;
   /** evaluateMs: this command's evaluation; wallMs: from the workflow's start (or attach) to the report; startupMs: starting the embedded stack. */
   timings: { planMs: number; evaluateMs: number; finalizeMs: number; wallMs: number; startupMs: number };
   throughput: { docsPerSecond: number; tokensPerSecond: number };

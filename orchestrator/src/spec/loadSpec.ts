@@ -14,6 +14,8 @@ export interface SpecOverrides {
   shards?: number;
   shardSize?: string;
   workers?: number;
+  /** Resolved against the working directory. */
+  savePredictions?: string;
 }
 
 export async function loadSpec(specPath: string, overrides: SpecOverrides = {}, cwd = process.cwd()): Promise<ResolvedSpec> {
@@ -86,6 +88,7 @@ export async function resolveSpec(
             },
           },
     exact: spec.exact,
+    savePredictions: overrides.savePredictions === undefined ? null : resolve(cwd, overrides.savePredictions),
     labels: spec.labels ?? null,
     scorer: {
       multiLabel: spec.scorer.multiLabel ?? null,

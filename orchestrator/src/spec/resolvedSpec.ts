@@ -18,6 +18,8 @@ export interface ResolvedSpec {
   } | null;
   /** Fixed-shape batching (a document's logits do not depend on its batch); false: dynamic. */
   exact: boolean;
+  /** --save-predictions: a folder every worker can write, for each shard's predicted documents. */
+  savePredictions: string | null;
   labels: string[] | null;
   scorer: {
     multiLabel: boolean | null;

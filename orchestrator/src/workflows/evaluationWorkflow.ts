@@ -94,5 +94,6 @@ function evaluateShardOf(plan: RunPlan, spec: ResolvedSpec): (shardIndex: number
       heartbeatMs: spec.timeouts.heartbeatMs,
       batching: plan.batching,
       tokenTask: plan.tokenTask,
+      savePredictions: spec.savePredictions ?? null,
     });
 }

@@ -1,4 +1,4 @@
-import type { LineBlock } from './readLineBlocks.js';
+import { readLineBlocks, type LineBlock } from './readLineBlocks.js';
 
 /**
  * Sentence blocks grouped into documents: a `# newdoc` comment starts one
@@ -26,6 +26,11 @@ export async function* blockDocuments(
     current.push(block);
   }
   if (current.length > 0) yield current;
+}
+
+/** Whether a CoNLL-U or IOB file groups sentences into documents with `# newdoc`. */
+export async function fileUsesNewdoc(path: string): Promise<boolean> {
+  return usesNewdoc(readLineBlocks(path, 0));
 }
 
 /** Whether the file groups sentences into documents with `# newdoc` (its first block says). */

@@ -2,3 +2,4 @@ export { readLineRecords, type RawRecord, type ByteRangeOptions } from './readLi
 export { parseTextcatRecord, type TextcatRecord } from './textcatRecord.js';
 export { readDocs, formatOf, type DocFormat, type LocatedDoc, type DocRange } from './readDocs.js';
 export { pairDocs } from './pairDocs.js';
+export { fileUsesNewdoc } from './blockDocuments.js';

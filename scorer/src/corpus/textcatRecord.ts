@@ -6,6 +6,8 @@ import type { CatsEntries } from '../textcat/updateTextcat.js';
 export interface TextcatRecord {
   text: string;
   cats: CatsEntries;
+  /** The record's "id", when it has one. */
+  id?: string;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -49,5 +51,5 @@ export function parseTextcatRecord(bytes: Uint8Array, file: string, offset: numb
     }
     entries.push([label, numeric]);
   }
-  return { text: record.text, cats: entries };
+  return record.id === undefined ? { text: record.text, cats: entries } : { text: record.text, cats: entries, id: String(record.id) };
 }

@@ -43,9 +43,9 @@ export function docFromJson(value: unknown, origin: RecordOrigin): ScoredDoc {
   };
   if (typeof record.text !== 'string') return fail('"text" must be a string');
   const text = new CodePointText(record.text);
-  if (!Array.isArray(record.tokens)) return fail('"tokens" must be a list');
-
-  const rawTokens = record.tokens.map((token, i) => asObject(token, origin, `token ${i}`));
+  // A record without tokens (a text-classification corpus line) is a document of no tokens.
+  if (record.tokens !== undefined && !Array.isArray(record.tokens)) return fail('"tokens" must be a list');
+  const rawTokens = ((record.tokens ?? []) as unknown[]).map((token, i) => asObject(token, origin, `token ${i}`));
   const words = rawTokens.map((token, i) => {
     const { start, end } = token;
     if (!isIndex(start) || !isIndex(end) || start >= end || end > text.length) {
@@ -53,7 +53,7 @@ export function docFromJson(value: unknown, origin: RecordOrigin): ScoredDoc {
     }
     return text.slice(start as number, end as number);
   });
-  const spaces = spacesFor(words, record.text, fail);
+  const spaces = record.tokens === undefined ? [] : spacesFor(words, record.text, fail);
 
   const tokens: ScoredToken[] = words.map((word, i) => unannotatedToken(word, rawTokens[i]!.start as number, spaces[i]!, i));
 

@@ -114,6 +114,7 @@ async function workerOverGrpc(): Promise<number> {
       maxListedSkips: 0,
       // The plain loop it is compared with batches dynamically too.
       batching: 'dynamic',
+      savePredictions: '',
     },
     { deadlineMs: 600_000 },
   );

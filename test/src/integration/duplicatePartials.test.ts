@@ -49,6 +49,7 @@ describe('the same partial submitted twice', () => {
               batch: { maxDocs: 16, maxTokens: 4096, maxSequenceLength: 0 },
               onBadRecord: BadRecordPolicy.BAD_RECORD_POLICY_FAIL,
               batching: 'fixed',
+              savePredictions: '',
               maxListedSkips: 0,
             },
             { deadlineMs: 60_000 },

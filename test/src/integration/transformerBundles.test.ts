@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadSpec, type ResolvedSpec } from '@evalshard/orchestrator';
@@ -7,7 +7,8 @@ import { orderedEntries, parseJson } from '@evalshard/scorer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/corpora.js';
 import { repoPath } from '../helpers/paths.js';
-import { expectSameScores } from '../helpers/sameScores.js';
+import { cli } from '../helpers/cliProcess.js';
+import { expectSameScores, readJsonReport } from '../helpers/sameScores.js';
 import { distributedRun, singlePass, startTestStack, type TestStack } from '../helpers/testStack.js';
 
 const run = promisify(execFile);
@@ -125,5 +126,30 @@ describe.each(['examples/ud-pos.yaml', 'examples/uner-ner.yaml', 'examples/spam-
       expectSameScores(report.scores, reference.scores);
       expect([report.run.docs, report.run.tokens]).toEqual([reference.run.docs, reference.run.tokens]);
     }
+  });
+});
+
+describe('--save-predictions', () => {
+  it.each([
+    ['examples/ud-pos.yaml', 'test/data/ud-english-ewt/en_ewt-ud-dev.conllu', 'predictions.conllu', ['--scorers', 'pos']],
+    ['examples/uner-ner.yaml', 'test/data/uner-english-ewt/en_ewt-ud-dev.iob2', 'predictions.iob2', ['--scorers', 'ents,seqeval']],
+    [
+      'examples/spam-bert.yaml',
+      'examples/spamassassin/test.jsonl',
+      'predictions.jsonl',
+      ['--scorers', 'cats', '--cats-labels', 'ham,spam', '--positive-label', 'spam'],
+    ],
+  ])('%s: evalshard score on the saved predictions gives the run’s scores', async (spec, gold, file, flags) => {
+    const dir = scratchDir();
+    const runJson = join(dir, 'run.json');
+    const scoreJson = join(dir, 'score.json');
+    const ran = await cli(['run', repoPath(spec), '--shards', '7', '--save-predictions', join(dir, 'predictions'), '--json', runJson, '--state-dir', join(dir, 'state'), '--no-progress']);
+    expect(ran.code).toBe(0);
+    const predictions = join(dir, 'predictions', file);
+    expect(ran.stdout).toContain(`predictions written to ${predictions}`);
+    expect(readdirSync(join(dir, 'predictions'))).toEqual([file]);
+    const scored = await cli(['score', '--gold', repoPath(gold), '--pred', predictions, ...flags, '--json', scoreJson]);
+    expect(scored.code).toBe(0);
+    expectSameScores(readJsonReport(scoreJson).scores, readJsonReport(runJson).scores);
   });
 });
