@@ -57,6 +57,15 @@ export interface RangeTotals {
   skipped: SkippedRecord[];
   batches: number;
   inferenceMs: number;
+  /** Token positions the model computed (rows × width, filler rows included), and how many held real tokens. */
+  positions: number;
+  rowTokens: number;
+}
+
+/** Adds a model call's positions to the totals. */
+export function countPositions(totals: RangeTotals, batch: { width: number; rows: Array<{ ids: number[] }>; fillers: number }): void {
+  totals.positions += (batch.rows.length + batch.fillers) * batch.width;
+  for (const row of batch.rows) totals.rowTokens += row.ids.length;
 }
 
 interface PendingRecord {
@@ -92,7 +101,7 @@ export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeT
   const encoder = bundle.encoderFor(maxLength);
   const batcher = rowBatcher<PendingRecord>(params.batching, maxLength, params.batch);
   const model = { session: bundle.session, inputs: bundle.inputs, logitsName: bundle.logitsName, padId: encoder.padId };
-  const totals: RangeTotals = { docs: 0, tokens: 0, skippedCount: 0, skipped: [], batches: 0, inferenceMs: 0 };
+  const totals: RangeTotals = { docs: 0, tokens: 0, skippedCount: 0, skipped: [], batches: 0, inferenceMs: 0, positions: 0, rowTokens: 0 };
   // Records in corpus order until their scores are folded in (and written): batches finish out of order.
   const pending: PendingRecord[] = [];
   let consumed = 0;
@@ -106,6 +115,7 @@ export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeT
       });
       totals.inferenceMs += performance.now() - started;
       totals.batches += 1;
+      countPositions(totals, batch);
     }
   };
   const finish = async (): Promise<void> => {

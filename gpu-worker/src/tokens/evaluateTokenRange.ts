@@ -10,7 +10,7 @@ import {
 } from '@evalshard/scorer';
 import { requireClassifier, type ModelBundle } from '../bundle/modelBundle.js';
 import type { PredictionWriter } from '../predictions/predictionWriter.js';
-import type { RangeProgress, RangeTotals } from '../evaluateRange.js';
+import { countPositions, type RangeProgress, type RangeTotals } from '../evaluateRange.js';
 import { planWindows, type WindowPlan } from './planWindows.js';
 import { predictedDoc, type LabelScheme, type TokenAnnotation } from './predictedDoc.js';
 import { rowBatcher, type BatchingMode, type TokenBatch } from './rowBatcher.js';
@@ -73,7 +73,7 @@ export async function evaluateTokenRange(params: EvaluateTokenRangeParams): Prom
   const room = maxLength - tokenizer.prefix.length - tokenizer.suffix.length;
   const batcher = rowBatcher<WindowItem>(task.batching, maxLength, params.batch);
   const model = { session: bundle.session, inputs: bundle.inputs, logitsName: bundle.logitsName, padId: tokenizer.padId };
-  const totals: RangeTotals = { docs: 0, tokens: 0, skippedCount: 0, skipped: [], batches: 0, inferenceMs: 0 };
+  const totals: RangeTotals = { docs: 0, tokens: 0, skippedCount: 0, skipped: [], batches: 0, inferenceMs: 0, positions: 0, rowTokens: 0 };
   const pending: PendingDoc[] = [];
   let consumed = 0;
 
@@ -92,6 +92,7 @@ export async function evaluateTokenRange(params: EvaluateTokenRangeParams): Prom
       });
       totals.inferenceMs += performance.now() - started;
       totals.batches += 1;
+      countPositions(totals, batch);
     }
   };
 

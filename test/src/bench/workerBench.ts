@@ -15,6 +15,7 @@ import { GPU_WORKER_MAIN_PATH, loadModelBundle, TextBatcher, type TextBatch } fr
 import { encodeScorerOptions, parseTextcatRecord } from '@evalshard/scorer';
 import { streamShard, SupervisedProcess } from '@evalshard/orchestrator';
 import * as ort from 'onnxruntime-node';
+import { exactBatchingBench } from './exactBatchingBench.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 4);
@@ -150,6 +151,7 @@ console.log(`  ratio worker / plain loop:                   ${(worker / median(s
 console.log(`  ratio worker / plain loop + tokenization:    ${(worker / median(samples.get(variants[1]![0])!)).toFixed(3)}`);
 
 client.close();
+await exactBatchingBench(root, ROUNDS, THREADS);
 await workerProcess.stop();
 await bundle.release();
 rmSync(dir, { recursive: true, force: true });
