@@ -26,6 +26,15 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+/**
+ * The execution providers the tests run models with: CPU, unless
+ * `npm run check:gpu` asks for CUDA (EVALSHARD_EXECUTION_PROVIDERS=cuda,cpu).
+ */
+export function testExecutionProviders(): string[] {
+  const listed = process.env.EVALSHARD_EXECUTION_PROVIDERS;
+  return listed ? listed.split(',').map((name) => name.trim()).filter(Boolean) : ['cpu'];
+}
+
 /** Real scorer and GPU worker processes and a Temporal worker, on the shared dev server. */
 export async function startTestStack(workers = 2): Promise<TestStack> {
   installQuietRuntime({ logFile: join(scratchDir('evalshard-logs-'), 'temporal-worker.log') });
@@ -34,7 +43,7 @@ export async function startTestStack(workers = 2): Promise<TestStack> {
   const services = await startLocalServices({
     stateDir: scratchDir('evalshard-stack-'),
     workers,
-    executionProviders: ['cpu'],
+    executionProviders: testExecutionProviders(),
     intraOpThreads: 1,
     temporalAddress,
     namespace: 'default',

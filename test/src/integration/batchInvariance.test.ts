@@ -18,10 +18,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/corpora.js';
 import { repoPath } from '../helpers/paths.js';
 import { expectSameScores } from '../helpers/sameScores.js';
-import { distributedRun, singlePass, startTestStack, type TestStack } from '../helpers/testStack.js';
+import { distributedRun, singlePass, startTestStack, testExecutionProviders, type TestStack } from '../helpers/testStack.js';
 
 const run = promisify(execFile);
-const CPU = { executionProviders: ['cpu'], intraOpThreads: 1 };
+const RUNTIME = { executionProviders: testExecutionProviders(), intraOpThreads: 1 };
 const LIMITS = { maxDocs: 8, maxTokens: 1024 };
 
 /** The first windows of a corpus's documents, as model rows (special tokens included). */
@@ -68,7 +68,7 @@ describe.each(BUNDLES)('$name bundle: a document’s logits in exact mode', ({ d
   let rows: number[][];
   let alone: string[];
   beforeAll(async () => {
-    bundle = await loadModelBundle(repoPath(dir), CPU);
+    bundle = await loadModelBundle(repoPath(dir), RUNTIME);
     rows = await windowRows(bundle, repoPath(corpus), format, 48);
     // Each row in a call of its own shape, its fillers copies of itself.
     alone = [];
@@ -104,7 +104,7 @@ describe('a dynamically quantized (int8) copy of the NER bundle', () => {
       join(source, 'model.onnx'),
       join(dir, 'model.onnx'),
     ]);
-    bundle = await loadModelBundle(dir, CPU);
+    bundle = await loadModelBundle(dir, RUNTIME);
     stack = await startTestStack(2);
   });
   afterAll(async () => {
@@ -125,7 +125,10 @@ describe('a dynamically quantized (int8) copy of the NER bundle', () => {
   });
 
   it('gives the single-pass scores at 1 and 7 shards, and says which batching ran', async () => {
-    const specOf = async (shards?: number) => ({ ...(await loadSpec(repoPath('examples/uner-ner.yaml'), { shards })), model: dir });
+    const specOf = async (shards?: number) => {
+      const spec = await loadSpec(repoPath('examples/uner-ner.yaml'), { shards });
+      return { ...spec, model: dir, runtime: { ...spec.runtime, executionProviders: testExecutionProviders() } };
+    };
     const reference = await singlePass(await specOf());
     expect(reference.run.batching).toBe('single');
     for (const shards of [1, 7]) {

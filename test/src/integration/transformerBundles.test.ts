@@ -9,7 +9,7 @@ import { scratchDir } from '../helpers/corpora.js';
 import { repoPath } from '../helpers/paths.js';
 import { cli } from '../helpers/cliProcess.js';
 import { expectSameScores, readJsonReport } from '../helpers/sameScores.js';
-import { distributedRun, singlePass, startTestStack, type TestStack } from '../helpers/testStack.js';
+import { distributedRun, singlePass, startTestStack, testExecutionProviders, type TestStack } from '../helpers/testStack.js';
 
 const run = promisify(execFile);
 
@@ -34,7 +34,8 @@ afterAll(async () => {
 });
 
 async function specOf(path: string, changes: { corpus?: string; shards?: number; workers?: number } = {}): Promise<ResolvedSpec> {
-  return loadSpec(repoPath(path), { corpus: changes.corpus === undefined ? undefined : [changes.corpus], shards: changes.shards, workers: changes.workers });
+  const spec = await loadSpec(repoPath(path), { corpus: changes.corpus === undefined ? undefined : [changes.corpus], shards: changes.shards, workers: changes.workers });
+  return { ...spec, runtime: { ...spec.runtime, executionProviders: testExecutionProviders() } };
 }
 
 describe.each(BUNDLES)('the $name bundle', ({ spec, annotation, corpus }) => {
