@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
@@ -25,7 +25,13 @@ const RUNTIME = { executionProviders: testExecutionProviders(), intraOpThreads: 
 const LIMITS = { maxDocs: 8, maxTokens: 1024 };
 
 /** The first windows of a corpus's documents, as model rows (special tokens included). */
-async function windowRows(bundle: ModelBundle, corpus: string, format: 'conllu' | 'iob', count: number): Promise<number[][]> {
+async function windowRows(bundle: ModelBundle, corpus: string, format: 'conllu' | 'iob' | 'jsonl', count: number): Promise<number[][]> {
+  if (format === 'jsonl') {
+    // A text classifier: each record's text, encoded and truncated as the worker does.
+    const encoder = bundle.encoderFor(bundle.defaultMaxSequenceLength);
+    const lines = readFileSync(corpus, 'utf8').split('\n').filter((line) => line.trim() !== '').slice(0, count);
+    return lines.map((line) => encoder.encode((JSON.parse(line) as { text: string }).text));
+  }
   const tokenizer = await bundle.wordTokenizer();
   const room = bundle.defaultMaxSequenceLength - tokenizer.prefix.length - tokenizer.suffix.length;
   const rows: number[][] = [];
@@ -47,8 +53,8 @@ async function logitsBytes(bundle: ModelBundle, rows: number[][], order: number[
   const runAll = async (batches: Array<TokenBatch<number>>) => {
     for (const batch of batches) {
       await runBatch(model, batch, (item, logits, labels) => {
-        // The row's own positions; padding beyond them is not part of its result.
-        const own = logits.subarray(0, rows[item]!.length * labels);
+        // The row's own positions (a token classifier's padding is not part of its result).
+        const own = logits.length === labels ? logits : logits.subarray(0, rows[item]!.length * labels);
         out[item] = Buffer.from(own.buffer, own.byteOffset, own.byteLength).toString('hex');
       });
     }
@@ -61,6 +67,7 @@ async function logitsBytes(bundle: ModelBundle, rows: number[][], order: number[
 const BUNDLES = [
   { name: 'UPOS', dir: 'examples/transformers/pos/model', corpus: 'test/data/ud-english-ewt/en_ewt-ud-dev.conllu', format: 'conllu' },
   { name: 'NER', dir: 'examples/transformers/ner/model', corpus: 'test/data/uner-english-ewt/en_ewt-ud-dev.iob2', format: 'iob' },
+  { name: 'spam classifier', dir: 'examples/transformers/spam/model', corpus: 'examples/spamassassin/test.jsonl', format: 'jsonl' },
 ] as const;
 
 describe.each(BUNDLES)('$name bundle: a document’s logits in exact mode', ({ dir, corpus, format }) => {
