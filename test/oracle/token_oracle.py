@@ -147,7 +147,7 @@ def main() -> int:
     decorated = tokenizer.encode("hello world", add_special_tokens=True).ids
     at = next(i for i in range(len(decorated)) if decorated[i : i + len(plain)] == plain)
     prefix, suffix = decorated[:at], decorated[at + len(plain) :]
-    pad_id = tokenizer.token_to_id("[PAD]") if tokenizer.token_to_id("[PAD]") is not None else 0
+    pad_id = next((i for i in (tokenizer.token_to_id("[PAD]"), tokenizer.token_to_id("<pad>")) if i is not None), 0)
     room = max_length - len(prefix) - len(suffix)
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1

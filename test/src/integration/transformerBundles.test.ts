@@ -154,3 +154,30 @@ describe('--save-predictions', () => {
     expectSameScores(readJsonReport(scoreJson).scores, readJsonReport(runJson).scores);
   });
 });
+
+describe('a randomly initialized BERT-style token classifier with a BPE tokenizer, built at test time', () => {
+  it(`scores as the Python oracle does and equals one pass at 7 shards (seed ${SEED})`, async () => {
+    const dir = scratchDir();
+    const bundle = join(dir, 'bpe-bert');
+    const corpus = repoPath('test/data/uner-english-ewt/en_ewt-ud-dev.iob2');
+    const oracle = join(dir, 'expected.json');
+    const sample = join(dir, 'sample.iob2');
+    const options = { cwd: repoPath('test/oracle'), maxBuffer: 1 << 24 };
+    await run('python3', [repoPath('test/oracle/make_random_bert.py'), '--text', corpus, '--seed', String(SEED), '--out', bundle], options);
+    await run(
+      'python3',
+      [repoPath('test/oracle/token_oracle.py'), '--bundle', bundle, '--corpus', corpus, '--annotation', 'ents', '--max-docs', '32', '--max-tokens', '4096',
+        '--sample', '60', '--seed', String(SEED), '--out-corpus', sample, '--out', oracle],
+      options,
+    );
+    const expected = parseJson(readFileSync(oracle, 'utf8')) as { docs: number; windows: number; expected: Record<string, unknown> };
+    const spec = async (changes: { corpus?: string; shards?: number } = {}) => ({ ...(await specOf('examples/uner-ner.yaml', changes)), model: bundle });
+    const single = await singlePass(await spec({ corpus: sample }));
+    expect(single.run.docs).toBe(expected.docs);
+    // Its window (48 subwords) is short: most documents take several.
+    expect(expected.windows).toBeGreaterThan(2 * expected.docs);
+    expect(orderedEntries(single.scores, UNORDERED)).toEqual(orderedEntries(expected.expected, UNORDERED));
+    const sharded = await distributedRun(twoWorkers, await spec({ corpus: sample, shards: 7 }));
+    expectSameScores(sharded.scores, single.scores);
+  });
+});
