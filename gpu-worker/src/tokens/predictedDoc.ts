@@ -21,7 +21,7 @@ export function checkLabelScheme(labels: readonly string[], scheme: LabelScheme,
     const fits = scheme === 'plain' ? prefixed === null || !'BILUES'.includes(prefixed[1]!) : prefixed !== null && PREFIXES[scheme].includes(prefixed[1]!);
     if (!fits) {
       throw new InputError(
-        `${where}: label "${label}" is not a ${scheme} tag (${scheme === 'plain' ? 'plain labels are entity types or O' : `O or ${[...PREFIXES[scheme]].join('/')}-TYPE`}); ` +
+        `${where}: label "${label}" does not fit scheme ${scheme} (${scheme === 'plain' ? 'plain labels are entity types or O' : `O or ${[...PREFIXES[scheme]].join('/')}-TYPE`}); ` +
           `set the spec's tokens.scheme to how the model writes its labels`,
         { field: 'tokens.scheme', code: 'BAD_SPEC' },
       );

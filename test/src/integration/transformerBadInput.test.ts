@@ -77,7 +77,7 @@ describe('a transformer run with bad input fails before fan-out, naming the file
     const base = await spec({});
     await expectPlanFailure(
       { ...base, tokens: { ...base.tokens!, scheme: 'plain' } },
-      /ner\/model\/config\.json: label "B-LOC" is not a plain tag .* set the spec's tokens\.scheme/,
+      /ner\/model\/config\.json: label "B-LOC" does not fit scheme plain .* set the spec's tokens\.scheme/,
     );
   });
 

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadSpec, type ResolvedSpec } from '@evalshard/orchestrator';
-import { orderedEntries, parseJson } from '@evalshard/scorer';
+import { orderedEntries, parseJson, readDocs, stringifyJson } from '@evalshard/scorer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/corpora.js';
 import { repoPath } from '../helpers/paths.js';
@@ -179,5 +179,33 @@ describe('a randomly initialized BERT-style token classifier with a BPE tokenize
     expect(orderedEntries(single.scores, UNORDERED)).toEqual(orderedEntries(expected.expected, UNORDERED));
     const sharded = await distributedRun(twoWorkers, await spec({ corpus: sample, shards: 7 }));
     expectSameScores(sharded.scores, single.scores);
+  });
+});
+
+describe('token-classification corpora in spaCy JSONL', () => {
+  it('give the entity scores of the same documents in IOB', async () => {
+    const dir = scratchDir();
+    const iob = repoPath('test/data/uner-english-ewt/en_ewt-ud-dev.iob2');
+    const jsonl = join(dir, 'dev.jsonl');
+    const lines: string[] = [];
+    for await (const { doc } of readDocs(iob, 'iob', { start: 0, end: statSync(iob).size })) {
+      const offsets = (t: number) => [doc.tokens[t]!.idx, doc.tokens[t]!.idx + doc.tokens[t]!.length] as const;
+      lines.push(
+        stringifyJson({
+          id: doc.id,
+          text: doc.text,
+          tokens: doc.tokens.map((_, t) => ({ id: t, start: offsets(t)[0], end: offsets(t)[1] })),
+          ents: doc.ents.map((ent) => ({ start: offsets(ent.start)[0], end: offsets(ent.end - 1)[1], label: ent.label })),
+          has_unknown_spaces: true,
+        }),
+      );
+    }
+    writeFileSync(jsonl, `${lines.join('\n')}\n`);
+    const fromIob = await singlePass(await specOf('examples/uner-ner.yaml'));
+    const fromJsonl = await singlePass(await specOf('examples/uner-ner.yaml', { corpus: jsonl }));
+    expect(fromJsonl.run.docs).toBe(318);
+    const ents = (scores: Record<string, unknown>) => Object.fromEntries(Object.entries(scores).filter(([key]) => key.startsWith('ents_')));
+    expect(Object.keys(fromJsonl.scores)).toEqual(['ents_p', 'ents_r', 'ents_f', 'ents_per_type']);
+    expectSameScores(fromJsonl.scores, ents(fromIob.scores));
   });
 });
