@@ -14,8 +14,8 @@ import { basename } from 'node:path';
 import { requireClassifier, type ModelBundle } from './bundle/modelBundle.js';
 import type { PredictionWriter } from './predictions/predictionWriter.js';
 import { categoryScores } from './inference/categoryScores.js';
-import { runBatch } from './inference/runBatch.js';
-import { rowBatcher, type BatchingMode, type TokenBatch } from './tokens/rowBatcher.js';
+import { batchRunner, emptyRangeTotals } from './inference/batchRunner.js';
+import { rowBatcher, type BatchingMode } from './tokens/rowBatcher.js';
 
 export interface BatchOptions {
   maxDocs: number;
@@ -62,11 +62,6 @@ export interface RangeTotals {
   rowTokens: number;
 }
 
-/** Adds a model call's positions to the totals. */
-export function countPositions(totals: RangeTotals, batch: { width: number; rows: Array<{ ids: number[] }>; fillers: number }): void {
-  totals.positions += (batch.rows.length + batch.fillers) * batch.width;
-  for (const row of batch.rows) totals.rowTokens += row.ids.length;
-}
 
 interface PendingRecord {
   gold: CatsEntries;
@@ -100,24 +95,13 @@ export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeT
   const maxLength = params.batch.maxSequenceLength || bundle.defaultMaxSequenceLength;
   const encoder = bundle.encoderFor(maxLength);
   const batcher = rowBatcher<PendingRecord>(params.batching, maxLength, params.batch);
-  const model = { session: bundle.session, inputs: bundle.inputs, logitsName: bundle.logitsName, padId: encoder.padId };
-  const totals: RangeTotals = { docs: 0, tokens: 0, skippedCount: 0, skipped: [], batches: 0, inferenceMs: 0, positions: 0, rowTokens: 0 };
+  const totals = emptyRangeTotals();
   // Records in corpus order until their scores are folded in (and written): batches finish out of order.
   const pending: PendingRecord[] = [];
   let consumed = 0;
-
-  const run = async (batches: Array<TokenBatch<PendingRecord>>): Promise<void> => {
-    for (const batch of batches) {
-      params.signal?.throwIfAborted();
-      const started = performance.now();
-      await runBatch(model, batch, (record, logits) => {
-        record.predicted = categoryScores(logits, bundle.labels, bundle.problemType);
-      });
-      totals.inferenceMs += performance.now() - started;
-      totals.batches += 1;
-      countPositions(totals, batch);
-    }
-  };
+  const run = batchRunner<PendingRecord>(bundle, encoder.padId, totals, params.signal, (record, logits) => {
+    record.predicted = categoryScores(logits, bundle.labels, bundle.problemType);
+  });
   const finish = async (): Promise<void> => {
     while (pending.length > 0 && pending[0]!.predicted !== undefined) {
       const record = pending.shift()!;

@@ -7,44 +7,30 @@ import pathlib
 import sys
 
 
-def read_conllu(path: pathlib.Path):
-    """(FORM words, UPOS tags) per sentence; multiword ranges and empty nodes are not words."""
-    sentences, words, tags = [], [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
+def sentences(path: pathlib.Path, word_and_tag):
+    """Blank-line separated sentences of a column file, as (words, tags); `word_and_tag` reads a line (None: not a word)."""
+    found, words, tags = [], [], []
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if not line.strip():
             if words:
-                sentences.append((words, tags))
+                found.append((words, tags))
             words, tags = [], []
-            continue
-        if line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if "-" in fields[0] or "." in fields[0]:
-            continue
-        words.append(fields[1])
-        tags.append(fields[3])
-    if words:
-        sentences.append((words, tags))
-    return sentences
+        elif not line.startswith("#"):
+            pair = word_and_tag(line.split("\t"))
+            if pair is not None:
+                words.append(pair[0])
+                tags.append(pair[1])
+    return found
+
+
+def read_conllu(path: pathlib.Path):
+    """(FORM words, UPOS tags) per sentence; multiword ranges and empty nodes are not words."""
+    return sentences(path, lambda fields: None if "-" in fields[0] or "." in fields[0] else (fields[1], fields[3]))
 
 
 def read_iob(path: pathlib.Path):
     """(tokens, IOB2 tags) per sentence of a Universal NER file (index, token, tag, …)."""
-    sentences, words, tags = [], [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if words:
-                sentences.append((words, tags))
-            words, tags = [], []
-            continue
-        if line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        words.append(fields[1])
-        tags.append(fields[2])
-    if words:
-        sentences.append((words, tags))
-    return sentences
+    return sentences(path, lambda fields: (fields[1], fields[2]))
 
 
 def spam_messages(dataset_dir: pathlib.Path):

@@ -10,11 +10,11 @@ import {
 } from '@evalshard/scorer';
 import { requireClassifier, type ModelBundle } from '../bundle/modelBundle.js';
 import type { PredictionWriter } from '../predictions/predictionWriter.js';
-import { countPositions, type RangeProgress, type RangeTotals } from '../evaluateRange.js';
+import type { RangeProgress, RangeTotals } from '../evaluateRange.js';
+import { batchRunner, emptyRangeTotals } from '../inference/batchRunner.js';
 import { planWindows, type WindowPlan } from './planWindows.js';
 import { predictedDoc, type LabelScheme, type TokenAnnotation } from './predictedDoc.js';
-import { rowBatcher, type BatchingMode, type TokenBatch } from './rowBatcher.js';
-import { runBatch } from '../inference/runBatch.js';
+import { rowBatcher, type BatchingMode } from './rowBatcher.js';
 
 export interface TokenTask {
   format: DocFormat;
@@ -72,29 +72,18 @@ export async function evaluateTokenRange(params: EvaluateTokenRangeParams): Prom
   const maxLength = params.batch.maxSequenceLength || bundle.defaultMaxSequenceLength;
   const room = maxLength - tokenizer.prefix.length - tokenizer.suffix.length;
   const batcher = rowBatcher<WindowItem>(task.batching, maxLength, params.batch);
-  const model = { session: bundle.session, inputs: bundle.inputs, logitsName: bundle.logitsName, padId: tokenizer.padId };
-  const totals: RangeTotals = { docs: 0, tokens: 0, skippedCount: 0, skipped: [], batches: 0, inferenceMs: 0, positions: 0, rowTokens: 0 };
+  const totals = emptyRangeTotals();
   const pending: PendingDoc[] = [];
   let consumed = 0;
-
-  const run = async (batches: Array<TokenBatch<WindowItem>>): Promise<void> => {
-    for (const batch of batches) {
-      params.signal?.throwIfAborted();
-      const started = performance.now();
-      await runBatch(model, batch, ({ doc, words }, logits, labels) => {
-        for (const word of words) {
-          const row = (tokenizer.prefix.length + doc.plan.owners[word]!.offset) * labels;
-          let best = 0;
-          for (let label = 1; label < labels; label++) if (logits[row + label]! > logits[row + best]!) best = label;
-          doc.labels[word] = best;
-        }
-        doc.windowsLeft -= 1;
-      });
-      totals.inferenceMs += performance.now() - started;
-      totals.batches += 1;
-      countPositions(totals, batch);
+  const run = batchRunner<WindowItem>(bundle, tokenizer.padId, totals, params.signal, ({ doc, words }, logits, labels) => {
+    for (const word of words) {
+      const row = (tokenizer.prefix.length + doc.plan.owners[word]!.offset) * labels;
+      let best = 0;
+      for (let label = 1; label < labels; label++) if (logits[row + label]! > logits[row + best]!) best = label;
+      doc.labels[word] = best;
     }
-  };
+    doc.windowsLeft -= 1;
+  });
 
   const grouped = task.format !== 'jsonl' && params.predictions !== undefined && (await fileUsesNewdoc(params.path));
   const finish = async (): Promise<void> => {
