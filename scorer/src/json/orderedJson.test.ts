@@ -43,7 +43,7 @@ describe('parseJson and stringifyJson', () => {
         const text = textOf(value, spaced);
         const parsed = parseJson(text);
         expect(plain(parsed)).toEqual(JSON.parse(text));
-        expect(stringifyJson(parsed)).toBe(textOf(value, false).replace(/-0(?![.\deE])/g, '0'));
+        expect(stringifyJson(parsed)).toBe(textOf(value, false));
       }),
       { numRuns: 500 },
     );
