@@ -2,7 +2,6 @@ export { loadModelBundle, type ModelBundle, type ProblemType, type RuntimeOption
 export { ModelCache } from './bundle/modelCache.js';
 export { bundleDigest, fileSha256 } from './bundle/bundleDigest.js';
 export { TextEncoder } from './bundle/textEncoder.js';
-export { TextBatcher, type TextBatch, type EncodedDoc } from './inference/textBatcher.js';
 export { runBatch, type BatchModel } from './inference/runBatch.js';
 export { rowBatcher, type BatchingMode, type TokenBatch, type TokenRow, type RowBatcher } from './tokens/rowBatcher.js';
 export { fixedShapes } from './tokens/fixedShapes.js';

@@ -19,10 +19,11 @@ export function predictionFileName(shardIndex: number, format: DocFormat): strin
 export class PredictionWriter {
   private readonly stream: WriteStream;
   private readonly partial: string;
+  private readonly final: string;
 
   constructor(
     dir: string,
-    private readonly name: string,
+    name: string,
     private readonly format: DocFormat,
   ) {
     mkdirSync(dir, { recursive: true });
@@ -30,8 +31,6 @@ export class PredictionWriter {
     this.stream = createWriteStream(this.partial);
     this.final = join(dir, name);
   }
-
-  private readonly final: string;
 
   /** One text-classification document: its id, text and category scores in label order. */
   async writeCats(id: string, text: string, cats: ReadonlyArray<readonly [string, number]>): Promise<void> {

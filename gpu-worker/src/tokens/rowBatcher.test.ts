@@ -50,6 +50,29 @@ describe('rowBatcher', () => {
     expect(shapes.widths.map((width) => shapes.rowsFor(width))).toEqual([8, 8, 4, 2]);
   });
 
+  it('dynamic: arrival order, within the limits, padded to the longest row', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 200 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.integer({ min: 64, max: 512 }),
+        (rowLengths, maxDocs, maxTokens) => {
+          const batcher = rowBatcher<number>('dynamic', 64, { maxDocs, maxTokens });
+          const batches: Array<TokenBatch<number>> = [];
+          rowLengths.forEach((length, item) => batches.push(...batcher.add({ ids: Array.from({ length }, () => 1), item })));
+          batches.push(...batcher.flush());
+          for (const batch of batches) {
+            expect(batch.rows.length).toBeLessThanOrEqual(maxDocs);
+            expect(batch.rows.length * batch.width).toBeLessThanOrEqual(maxTokens);
+            expect(batch.width).toBe(Math.max(...batch.rows.map((row) => row.ids.length)));
+            expect(batch.fillers).toBe(0);
+          }
+          expect(batches.flatMap((batch) => batch.rows.map((row) => row.item))).toEqual(rowLengths.map((_, i) => i));
+        },
+      ),
+    );
+  });
+
   it('single: one unpadded row per call', () => {
     for (const batch of batchAll('single', [3, 70, 1])) {
       expect(batch.rows).toHaveLength(1);

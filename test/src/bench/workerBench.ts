@@ -11,7 +11,7 @@ import {
   clientCredentials,
   WorkerServiceClient,
 } from '@evalshard/proto';
-import { GPU_WORKER_MAIN_PATH, loadModelBundle, TextBatcher, type TextBatch } from '@evalshard/gpu-worker';
+import { GPU_WORKER_MAIN_PATH, loadModelBundle, rowBatcher, type TokenBatch } from '@evalshard/gpu-worker';
 import { encodeScorerOptions, parseTextcatRecord } from '@evalshard/scorer';
 import { streamShard, SupervisedProcess } from '@evalshard/orchestrator';
 import * as ort from 'onnxruntime-node';
@@ -36,27 +36,24 @@ const texts = readFileSync(corpus, 'utf8')
   .filter((line) => line.trim() !== '')
   .map((line, i) => parseTextcatRecord(Buffer.from(line), corpus, i).text);
 
-// The batches the worker forms, built once for the plain loop.
-const batches: TextBatch[] = [];
-const batcher = new TextBatcher(LIMITS);
-for (const text of texts) {
-  const closed = batcher.add({ ids: encoder.encode(text), gold: [] });
-  if (closed) batches.push(closed);
-}
-const last = batcher.flush();
-if (last) batches.push(last);
+// The batches the worker forms (dynamic batching), built once for the plain loop.
+const dynamicBatcher = () => rowBatcher<number>('dynamic', bundle.defaultMaxSequenceLength, LIMITS);
+const batches: Array<TokenBatch<number>> = [];
+const batcher = dynamicBatcher();
+texts.forEach((text, item) => batches.push(...batcher.add({ ids: encoder.encode(text), item })));
+batches.push(...batcher.flush());
 
-function tensorsOf(batch: TextBatch): Record<string, ort.Tensor> {
-  const size = batch.docs.length * batch.width;
+function tensorsOf(batch: TokenBatch<number>): Record<string, ort.Tensor> {
+  const size = batch.rows.length * batch.width;
   const ids = new BigInt64Array(size);
   const mask = new BigInt64Array(size);
-  batch.docs.forEach((doc, row) => {
-    doc.ids.forEach((id, column) => {
-      ids[row * batch.width + column] = BigInt(id);
-      mask[row * batch.width + column] = 1n;
+  batch.rows.forEach((row, r) => {
+    row.ids.forEach((id, column) => {
+      ids[r * batch.width + column] = BigInt(id);
+      mask[r * batch.width + column] = 1n;
     });
   });
-  const dims = [batch.docs.length, batch.width];
+  const dims = [batch.rows.length, batch.width];
   return { input_ids: new ort.Tensor('int64', ids, dims), attention_mask: new ort.Tensor('int64', mask, dims) };
 }
 
@@ -72,18 +69,16 @@ async function plainLoop(): Promise<number> {
 
 async function plainLoopWithTokenization(): Promise<number> {
   const started = performance.now();
-  const local = new TextBatcher(LIMITS);
-  const run = async (batch: TextBatch) => {
-    const feeds = tensorsOf(batch);
-    const out = await bundle.session.run(feeds);
-    for (const tensor of [...Object.values(feeds), ...Object.values(out)]) (tensor as ort.Tensor).dispose();
+  const local = dynamicBatcher();
+  const run = async (closed: Array<TokenBatch<number>>) => {
+    for (const batch of closed) {
+      const feeds = tensorsOf(batch);
+      const out = await bundle.session.run(feeds);
+      for (const tensor of [...Object.values(feeds), ...Object.values(out)]) (tensor as ort.Tensor).dispose();
+    }
   };
-  for (const text of texts) {
-    const closed = local.add({ ids: encoder.encode(text), gold: [] });
-    if (closed) await run(closed);
-  }
-  const rest = local.flush();
-  if (rest) await run(rest);
+  for (const [item, text] of texts.entries()) await run(local.add({ ids: encoder.encode(text), item }));
+  await run(local.flush());
   return texts.length / ((performance.now() - started) / 1000);
 }
 
