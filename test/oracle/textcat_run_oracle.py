@@ -53,6 +53,7 @@ def main() -> int:
     pad_id = tokenizer.token_to_id("[PAD]") or 0
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
+    options.add_session_config_entry("session.use_deterministic_compute", "1")
     session = onnxruntime.InferenceSession(str(args.bundle / "model.onnx"), options, providers=["CPUExecutionProvider"])
     names = [i.name for i in session.get_inputs()]
 

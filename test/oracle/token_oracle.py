@@ -151,6 +151,7 @@ def main() -> int:
     room = max_length - len(prefix) - len(suffix)
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
+    options.add_session_config_entry("session.use_deterministic_compute", "1")
     session = onnxruntime.InferenceSession(str(args.bundle / "model.onnx"), options, providers=["CPUExecutionProvider"])
     input_names = [i.name for i in session.get_inputs()]
 

@@ -79,6 +79,9 @@ export async function loadModelBundle(dir: string, runtime: RuntimeOptions): Pro
       executionProviders: runtime.executionProviders,
       intraOpNumThreads: runtime.intraOpThreads,
       graphOptimizationLevel: 'all',
+      // Kernels with a faster nondeterministic variant (atomics on CUDA) pick the
+      // deterministic one, so equal shapes give equal bytes run after run.
+      extra: { session: { use_deterministic_compute: '1' } },
     });
   } catch (error) {
     throw new InputError(`${modelFile}: onnxruntime cannot load it (${(error as Error).message})`, {
