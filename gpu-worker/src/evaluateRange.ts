@@ -4,6 +4,7 @@ import {
   labelIndexOf,
   parseTextcatRecord,
   readLineRecords,
+  foldTextcat,
   textcatStateOf,
   updateTextcat,
   type CatsEntries,
@@ -105,7 +106,7 @@ export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeT
   const finish = async (): Promise<void> => {
     while (pending.length > 0 && pending[0]!.predicted !== undefined) {
       const record = pending.shift()!;
-      updateTextcat(textcatState, textcat, labelIndex, record.gold, record.predicted!);
+      foldTextcat(states, record.id, (state) => updateTextcat(state, textcat, labelIndex, record.gold, record.predicted!));
       await params.predictions?.writeCats(record.id, record.text, record.predicted!);
       totals.docs += 1;
       totals.tokens += record.tokens;

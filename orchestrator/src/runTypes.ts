@@ -11,11 +11,53 @@ export interface RunDigests {
   scorer: string;
 }
 
+export type RunTrigger = 'manual' | 'scheduled' | 'score';
+
+/** Regression gates as written on the command line, checked when a run has its scores. */
+export interface GateSpec {
+  /** "ents_f < 0.80": the run regressed when the condition holds. */
+  failIf: string[];
+  /** "ents_f=0.01": the run regressed when the key fell more than that below the baseline. */
+  maxDrop: string[];
+  /** A run id, or "last-success": the newest earlier succeeded run on the same corpus and scorer (and schedule). */
+  baseline: string;
+  /** A drop counts only when the paired bootstrap's p-value is below this; null: any drop. */
+  alpha: number | null;
+}
+
 export interface EvaluationInput {
+  /** Empty for a scheduled run: its id comes from the workflow id the schedule gave it. */
   runId: string;
   spec: ResolvedSpec;
   /** Shards per child workflow when a run has more (default SHARDS_PER_CHILD). */
   shardsPerChild?: number;
+  trigger?: RunTrigger;
+  /** The schedule that started the run. */
+  schedule?: string | null;
+  /** skip: record the run as skipped when model, corpus and scorer equal the schedule's last evaluated run. */
+  onUnchanged?: 'skip' | 'run';
+  gates?: GateSpec | null;
+  /** Posted a JSON summary when a gate is breached. */
+  notify?: string | null;
+}
+
+/** A gate's verdict, for history, the report and the notification. */
+export interface GateBreachSummary {
+  gate: string;
+  key: string;
+  value: number | null;
+  baseline?: number | null;
+  drop?: number;
+  interval?: [number, number] | null;
+  pValue?: number | null;
+  reason: string;
+}
+
+export interface GateOutcome {
+  breaches: GateBreachSummary[];
+  baselineRunId: string | null;
+  /** One line per gate, in words. */
+  summary: string[];
 }
 
 export interface PlannedModel {
@@ -120,10 +162,19 @@ export interface FinalScores {
 }
 
 export interface EvaluationResult {
+  status: 'succeeded' | 'regressed';
   plan: RunPlan;
   totals: ShardTotals;
   final: FinalScores;
   timings: { planMs: number; evaluateMs: number; finalizeMs: number };
+  gates: GateOutcome | null;
+}
+
+/** A scheduled run whose model, corpus and scorer equal an evaluated run's: nothing was evaluated. */
+export interface SkippedRun {
+  status: 'skipped';
+  plan: RunPlan;
+  unchangedSince: string;
 }
 
 export interface RunProgress {

@@ -8,6 +8,7 @@ import {
 } from '@evalshard/gpu-worker';
 import { asJsonValue, finalizeMetricStates, formatOf, initMetricStates, InputError, scorerDigest } from '@evalshard/scorer';
 import { fingerprintCorpus } from './plan/fingerprintCorpus.js';
+import { resolveModel } from './models/resolveModel.js';
 import { mergePredictions } from './report/mergePredictions.js';
 import { planTask } from './plan/planTask.js';
 import { scorerReportOptions, throughputOf, type EvaluationReport } from './report/evaluationReport.js';
@@ -36,12 +37,14 @@ async function planning<T>(step: () => Promise<T>): Promise<T> {
  * Temporal and no gRPC.
  */
 export async function runSinglePass(
-  spec: ResolvedSpec,
+  requested: ResolvedSpec,
   runId: string,
   onProgress?: (progress: SinglePassProgress) => void,
 ): Promise<EvaluationReport> {
   const startedAt = new Date();
   const started = performance.now();
+  // A folder of checkpoints: the newest complete bundle, as a distributed run resolves it.
+  const spec = { ...requested, model: (await planning(() => resolveModel(requested.model))).path };
   const corpus = await planning(() => fingerprintCorpus(spec.corpus, spec.corpusDigest));
   const bundle = await planning(() => loadModelBundle(spec.model, spec.runtime));
   try {

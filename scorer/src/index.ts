@@ -16,7 +16,9 @@ export {
   encodeMetricStates,
   decodeMetricStates,
   textcatStateOf,
+  foldTextcat,
   reportedFamilies,
+  replicateScalarScores,
   type MetricStates,
   type FamilySlot,
   type ScoreRecord,
@@ -31,6 +33,9 @@ export { OrderedMerge } from './orderedMerge.js';
 export { partialDigest } from './partial/partialDigest.js';
 export { PartialStore, type RunRecord, type StoreOutcome } from './service/partialStore.js';
 export { finalizeRun } from './service/finalizeRun.js';
+export { RunHistory, RUN_STATUSES, type RunStatus } from './history/runHistory.js';
+export { percentileInterval } from './bootstrap/percentileInterval.js';
+export { poissonWeight } from './bootstrap/poissonWeight.js';
 export { createScorerService } from './service/scorerService.js';
 export { startScorerServer, type RunningScorerServer, type ScorerServerOptions } from './service/startScorerServer.js';
 export { toServiceError, inputErrorFromServiceError } from './service/grpcStatus.js';

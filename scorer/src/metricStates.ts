@@ -72,6 +72,22 @@ export function textcatStateOf(states: MetricStates): TextcatState | undefined {
   return states.slots.find((slot) => slot.family.name === 'cats')?.state as TextcatState | undefined;
 }
 
+/**
+ * Folds one text-classification prediction, for callers that hold it as
+ * category scores rather than documents: into the state, and into each
+ * bootstrap replicate as many times as the document's weight there.
+ */
+export function foldTextcat(states: MetricStates, documentId: string, fold: (state: TextcatState) => void): void {
+  fold(textcatStateOf(states)!);
+  const bootstrap = states.bootstrap;
+  if (bootstrap === undefined) return;
+  states.replicates.forEach((replicate, b) => {
+    const weight = poissonWeight(documentId, b, bootstrap.seed);
+    const state = textcatStateOf(replicate)!;
+    for (let k = 0; k < weight; k++) fold(state);
+  });
+}
+
 /** Folds `right` into `left` (left's documents come first); `right` must not be used afterwards. */
 export function mergeMetricStates(left: MetricStates, right: MetricStates): MetricStates {
   left.slots.forEach((slot, i) => {
@@ -113,6 +129,20 @@ export function finalizeMetricStates(states: MetricStates, options: FinalizeOpti
     withIntervals[`${key}_ci`] = percentileInterval(samples, states.bootstrap.confidence);
   }
   return withIntervals;
+}
+
+/**
+ * Each bootstrap replicate's scalar scores, in report order: what a paired
+ * comparison of two runs needs (their replicates weight documents alike).
+ */
+export function replicateScalarScores(states: MetricStates, options: FinalizeOptions = {}): Array<Record<string, number | null>> {
+  const keys = Object.entries(finalizeMetricStates({ ...states, replicates: [], bootstrap: undefined }, options))
+    .filter(([, value]) => value === null || typeof value === 'number')
+    .map(([key]) => key);
+  return states.replicates.map((replicate) => {
+    const record = finalizeMetricStates(replicate);
+    return Object.fromEntries(keys.map((key) => [key, (record[key] as number | null | undefined) ?? null]));
+  });
 }
 
 export function encodeMetricStates(states: MetricStates): MetricStatesMessage {

@@ -59,9 +59,6 @@ export function decodeScorerOptions(config: ScorerConfig | undefined): ScorerOpt
       config.depsMissingIndices === DepsMissingIndices.DEPS_MISSING_INDICES_PER_EXAMPLE ? 'per-example' : 'reference';
     options.spanGroups = config.spanGroups.map((group) => ({ key: group.key, allowOverlap: group.allowOverlap }));
     options.onlyAnnotated = config.onlyAnnotated;
-    if (config.bootstrap !== undefined && config.bootstrap.replicates > 0) {
-      options.bootstrap = { ...config.bootstrap, confidence: config.bootstrap.confidence || 0.95 };
-    }
     if (config.seqeval !== undefined) {
       options.seqeval = {
         mode: config.seqeval.mode === 'strict' ? 'strict' : 'default',
@@ -69,6 +66,10 @@ export function decodeScorerOptions(config: ScorerConfig | undefined): ScorerOpt
         zeroDivision: config.seqeval.zeroDivision === 1 ? 1 : 0,
       };
     }
+  }
+  // Text classification takes replicates too (a textcat run compares with another by paired bootstrap).
+  if (config.bootstrap !== undefined && config.bootstrap.replicates > 0) {
+    options.bootstrap = { ...config.bootstrap, confidence: config.bootstrap.confidence || 0.95 };
   }
   return options;
 }

@@ -30,7 +30,9 @@ import type {
   ShardTask,
 } from '../runTypes.js';
 import { planScore } from '../score/planScore.js';
+import { resolveModel } from '../models/resolveModel.js';
 import { isWorkerFailure, toActivityFailure } from './activityFailure.js';
+import { createHistoryActivities } from './historyActivities.js';
 
 export interface ActivityDependencies {
   workers: WorkerPool;
@@ -41,11 +43,14 @@ const DESCRIBE_DEADLINE_MS = 5 * 60_000;
 
 export function createActivities(deps: ActivityDependencies) {
   return {
+    ...createHistoryActivities(deps.scorer),
+
     /** Validates the run against the model and corpus and cuts the corpus into shards. Reads no records. */
     async planRun(input: EvaluationInput): Promise<RunPlan> {
       const started = performance.now();
       try {
-        const { spec } = input;
+        // A folder of checkpoints resolves to its newest complete bundle now, at the run's start.
+        const spec = { ...input.spec, model: (await resolveModel(input.spec.model)).path };
         const corpus = await fingerprintCorpus(spec.corpus, spec.corpusDigest);
         const model = await describeModel(deps.workers, spec.model);
         const { scorer, batching, tokenTask } = planTask(spec, { ...model, rowCoupling: model.rowCouplingOps });

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, TemporalFailure, WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, CancelledFailure, TemporalFailure, WorkflowFailedError } from '@temporalio/client';
 import { InputError } from '@evalshard/scorer';
 
 export interface DescribedFailure {
@@ -15,6 +15,9 @@ const PLANNING_ACTIVITIES = new Set(['planRun', 'planScore']);
 /** The innermost explanation of a failure, as one message. */
 export function describeFailure(error: unknown): DescribedFailure {
   if (error instanceof InputError) return { message: error.message, input: true, planning: error.stage === 'plan' };
+  if (error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure) {
+    return { message: 'the run was cancelled (evalshard cancel, or a schedule\'s overlap policy)', input: false, planning: false };
+  }
   if (error instanceof WorkflowFailedError) {
     let cause: unknown = error.cause;
     let application: ApplicationFailure | undefined;

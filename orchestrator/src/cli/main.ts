@@ -23,6 +23,57 @@ function list(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').map((item) => item.trim()).filter(Boolean)];
 }
 
+function probability(value: string): number {
+  const number = finiteNumber(value);
+  if (!(number > 0 && number < 1)) throw new InvalidArgumentError('expected a number between 0 and 1');
+  return number;
+}
+
+function repeated(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+// Where the control commands find the deployment: an `evalshard up` in the state directory, or a cluster.
+function withControlOptions(command: Command): Command {
+  return command
+    .option('--state-dir <dir>', 'the state directory of a running evalshard up', '.evalshard')
+    .option('--temporal-address <host:port>', 'a cluster\'s Temporal frontend (env EVALSHARD_TEMPORAL_ADDRESS)')
+    .option('--scorer <host:port>', 'a cluster\'s scorer service, which keeps the run history (env EVALSHARD_SCORER_ADDRESS)')
+    .option('--namespace <name>', 'Temporal namespace', 'default')
+    .option('--task-queue <name>', `Temporal task queue of the evalshard workers (cluster default: ${DEFAULT_TASK_QUEUE})`)
+    .option('--temporal-ui <url>', 'the cluster\'s Temporal Web UI, for links (env EVALSHARD_TEMPORAL_UI)');
+}
+
+function controlOptions(options: Record<string, unknown>) {
+  return {
+    stateDir: options.stateDir as string,
+    temporalAddress: options.temporalAddress as string | undefined,
+    scorer: options.scorer as string | undefined,
+    namespace: options.namespace as string,
+    taskQueue: options.taskQueue as string | undefined,
+    temporalUi: options.temporalUi as string | undefined,
+  };
+}
+
+// Regression gates, on `run` and on schedules.
+function withGateOptions(command: Command): Command {
+  return command
+    .option('--fail-if <condition>', 'the run regressed when the condition holds, e.g. "ents_f < 0.80" (repeatable)', repeated)
+    .option('--max-drop <key=drop>', 'the run regressed when KEY fell more than DROP below the baseline, e.g. ents_f=0.01 (repeatable)', list)
+    .option('--baseline <run>', 'the run --max-drop compares with: a run id, or last-success (default)')
+    .option('--alpha <p>', 'a drop counts only when the paired bootstrap says it is significant at p < alpha', probability)
+    .option('--notify <url>', 'POST a JSON summary there when a gate is breached');
+}
+
+function gateFlags(options: Record<string, unknown>) {
+  return {
+    failIf: options.failIf as string[] | undefined,
+    maxDrop: options.maxDrop as string[] | undefined,
+    baseline: options.baseline as string | undefined,
+    alpha: options.alpha as number | undefined,
+  };
+}
+
 // What a command that runs on Temporal takes: the run's id, where the
 // cluster is (or where the embedded stack keeps its state), progress.
 function withStackOptions(command: Command): Command {
@@ -31,7 +82,8 @@ function withStackOptions(command: Command): Command {
     .option('--temporal-address <host:port>', 'use this Temporal cluster instead of the embedded stack (env EVALSHARD_TEMPORAL_ADDRESS)')
     .option('--namespace <name>', 'Temporal namespace', 'default')
     .option('--task-queue <name>', `Temporal task queue of the evalshard workers (cluster default: ${DEFAULT_TASK_QUEUE})`)
-    .option('--state-dir <dir>', 'where the embedded stack keeps its databases and logs', '.evalshard')
+    .option('--state-dir <dir>', 'where the embedded stack keeps its databases and logs (a running evalshard up there serves the run)', '.evalshard')
+    .option('--temporal-ui <url>', 'the cluster\'s Temporal Web UI, for the run\'s link (env EVALSHARD_TEMPORAL_UI)')
     .option('--no-progress', 'no progress line');
 }
 
@@ -46,7 +98,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(add --help to see the options)')
     .exitOverride();
 
-  withStackOptions(program
+  withGateOptions(withStackOptions(program
     .command('run')
     .description('evaluate a model on a corpus as a spec describes, and print the scores')
     .argument('<spec>', 'YAML or JSON spec (model, corpus, task, labels, scorer, sharding, batch, workers)')
@@ -56,10 +108,26 @@ export async function main(argv: string[]): Promise<number> {
     .option('--corpus <path>', 'corpus file(s) replacing the spec\'s (repeat or comma-separate)', list)
     .option('--json <file>', 'write the full report (scores and run metadata) as JSON')
     .option('--save-predictions <dir>', 'write the predicted documents there (predictions.<format>, for evalshard score --pred)')
-    .option('--single-pass', 'one process, one pass, no Temporal and no gRPC: the reference result', false))
+    .option('--bootstrap <replicates>', 'Poisson bootstrap replicates: <key>_ci intervals, and paired comparison with evalshard compare', positiveInteger)
+    .option('--seed <seed>', 'seed of the bootstrap weights', integer)
+    .option('--single-pass', 'one process, one pass, no Temporal and no gRPC: the reference result', false)))
     .action(async (spec: string, options: Record<string, unknown>) => {
       const { runCommand } = await import('./runCommand.js');
+      const { gateSpecOf } = await import('../gates/gateSpecOf.js');
+      let gates;
+      try {
+        gates = gateSpecOf(gateFlags(options)) ?? undefined;
+      } catch (error) {
+        process.stderr.write(`error: ${(error as Error).message}\n`);
+        exitCode = 2;
+        return;
+      }
       exitCode = await runCommand({
+        bootstrap: options.bootstrap as number | undefined,
+        seed: options.seed as number | undefined,
+        gates,
+        notify: options.notify as string | undefined,
+        temporalUi: options.temporalUi as string | undefined,
         spec,
         shards: options.shards as number | undefined,
         shardSize: options.shardSize as string | undefined,
@@ -127,6 +195,136 @@ export async function main(argv: string[]): Promise<number> {
         depsMissing: options.depsMissing as 'reference' | 'per-example' | undefined,
         config: options.config as string | undefined,
         json: options.json as string | undefined,
+      });
+    });
+
+  program
+    .command('up')
+    .description('start the embedded stack (Temporal dev server and Web UI, scorer, GPU workers) and keep it up until Ctrl-C')
+    .option('--state-dir <dir>', 'where the stack keeps its databases and logs', '.evalshard')
+    .option('--workers <n>', 'GPU worker processes', positiveInteger, 2)
+    .option('--execution-providers <list>', 'onnxruntime execution providers, e.g. cuda,cpu', 'cpu')
+    .option('--intra-op-threads <n>', 'threads per operator in each worker (0: share the cores)', integer, 0)
+    .action(async (options: Record<string, unknown>) => {
+      const { upCommand } = await import('../up/upCommand.js');
+      exitCode = await upCommand({
+        stateDir: options.stateDir as string,
+        workers: options.workers as number,
+        executionProviders: (options.executionProviders as string).split(',').map((name) => name.trim()).filter(Boolean),
+        intraOpThreads: options.intraOpThreads as number,
+      });
+    });
+
+  const schedule = program.command('schedule').description('evaluate on a schedule (Temporal Schedules): create, list, describe, pause, unpause, trigger, backfill, update, delete');
+  const scheduleAction = (action: string) => async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const positional = args.slice(0, -2) as Array<string | undefined>;
+    const options = command.opts();
+    const { scheduleCommand } = await import('../schedules/scheduleCommand.js');
+    exitCode = await scheduleCommand(action as never, positional[0], positional[1], {
+      ...controlOptions(options),
+      ...gateFlags(options),
+      every: options.every as string | undefined,
+      cron: options.cron as string[] | undefined,
+      overlap: options.overlap as string | undefined,
+      catchupWindow: options.catchupWindow as string | undefined,
+      pauseOnFailure: options.pauseOnFailure as boolean | undefined,
+      jitter: options.jitter as string | undefined,
+      onUnchanged: options.onUnchanged as 'skip' | 'run' | undefined,
+      bootstrap: options.bootstrap as number | undefined,
+      seed: options.seed as number | undefined,
+      notify: options.notify as string | undefined,
+      note: options.note as string | undefined,
+      from: options.from as string | undefined,
+      to: options.to as string | undefined,
+      json: options.json as boolean | undefined,
+    });
+  };
+  const withWhen = (command: Command) =>
+    withGateOptions(command)
+      .option('--every <duration>', 'fire every DURATION (e.g. 10s, 6h, 1d)')
+      .option('--cron <expr>', 'fire on a cron expression (repeatable)', repeated)
+      .option('--jitter <duration>', 'start each firing up to DURATION late, at random')
+      .option('--overlap <policy>', 'a firing while a run is going: skip, buffer-one, buffer-all, cancel-other, terminate-other, allow-all')
+      .option('--catchup-window <duration>', 'firings missed while the server was down are made up if at most this late')
+      .option('--pause-on-failure', 'pause the schedule when a run fails')
+      .addOption(new Option('--on-unchanged <what>', 'a firing whose model, corpus and scorer equal the last evaluated run').choices(['skip', 'run']))
+      .option('--bootstrap <replicates>', 'bootstrap replicates per run (default 100, so runs compare with significance)', positiveInteger)
+      .option('--seed <seed>', 'seed of the bootstrap weights', integer)
+      .option('--note <text>', 'a note on the schedule');
+  withControlOptions(withWhen(schedule.command('create').argument('<name>').argument('<spec>').description('create a schedule that evaluates SPEC; the spec is captured now')))
+    .action(scheduleAction('create'));
+  withControlOptions(withWhen(schedule.command('update').argument('<name>').argument('[spec]').description('change a schedule: a new spec (captured now), timing, policies or gates')))
+    .action(scheduleAction('update'));
+  withControlOptions(schedule.command('list').description('the schedules evalshard made').option('--json', 'as JSON'))
+    .action(scheduleAction('list'));
+  withControlOptions(schedule.command('describe').argument('<name>').description('next firings and last runs with their headline score').option('--json', 'as JSON'))
+    .action(scheduleAction('describe'));
+  withControlOptions(schedule.command('pause').argument('<name>').option('--note <text>', 'why')).action(scheduleAction('pause'));
+  withControlOptions(schedule.command('unpause').argument('<name>').option('--note <text>', 'why')).action(scheduleAction('unpause'));
+  withControlOptions(schedule.command('trigger').argument('<name>').description('start a run now').option('--overlap <policy>', 'overlap policy for this firing'))
+    .action(scheduleAction('trigger'));
+  withControlOptions(
+    schedule.command('backfill').argument('<name>').description('take the firings a time range would have had')
+      .requiredOption('--from <time>', 'start, e.g. 2026-11-30T00:00:00Z')
+      .requiredOption('--to <time>', 'end')
+      .option('--overlap <policy>', 'overlap policy of the backfilled firings (default buffer-all)'),
+  ).action(scheduleAction('backfill'));
+  withControlOptions(schedule.command('delete').argument('<name>').description('delete a schedule (its runs stay in the history)'))
+    .action(scheduleAction('delete'));
+
+  withControlOptions(program
+    .command('runs')
+    .description('the run history, newest first')
+    .option('--schedule <name>', 'runs of this schedule')
+    .option('--status <status>', 'running, succeeded, failed, cancelled, skipped or regressed')
+    .option('--last <n>', 'the newest N', positiveInteger)
+    .option('--json', 'as JSON'))
+    .action(async (options: Record<string, unknown>) => {
+      const { runsCommand } = await import('../runs/runsCommand.js');
+      exitCode = await runsCommand({
+        ...controlOptions(options),
+        schedule: options.schedule as string | undefined,
+        status: options.status as string | undefined,
+        last: options.last as number | undefined,
+        json: (options.json as boolean | undefined) ?? false,
+      });
+    });
+
+  withControlOptions(program.command('show').argument('<run>').description('one run: status, model, digests, scores').option('--json', 'as JSON'))
+    .action(async (run: string, options: Record<string, unknown>) => {
+      const { showCommand } = await import('../runs/showCommand.js');
+      exitCode = await showCommand(run, { ...controlOptions(options), json: (options.json as boolean | undefined) ?? false });
+    });
+
+  withControlOptions(program.command('status').argument('<run>').description('a run\'s state; while it runs, its live progress until it ends')
+    .option('--no-follow', 'print the state once')
+    .option('--json', 'as JSON'))
+    .action(async (run: string, options: Record<string, unknown>) => {
+      const { statusCommand } = await import('../runs/statusCommand.js');
+      exitCode = await statusCommand(run, {
+        ...controlOptions(options),
+        follow: options.follow as boolean,
+        json: (options.json as boolean | undefined) ?? false,
+      });
+    });
+
+  withControlOptions(program.command('cancel').argument('<run>').description('stop a running run (history: cancelled)'))
+    .action(async (run: string, options: Record<string, unknown>) => {
+      const { cancelCommand } = await import('../runs/cancelCommand.js');
+      exitCode = await cancelCommand(run, controlOptions(options));
+    });
+
+  withControlOptions(program.command('compare').argument('<run-a>').argument('<run-b>')
+    .description('two runs\' scores, their difference and, with bootstrap replicates on the same corpus, a paired 95 % interval and p-value')
+    .option('--keys <keys>', 'the scores to compare, comma-separated (default: every score both have)', list)
+    .option('--json', 'as JSON'))
+    .action(async (a: string, b: string, options: Record<string, unknown>) => {
+      const { compareCommand } = await import('../compare/compareCommand.js');
+      exitCode = await compareCommand(a, b, {
+        ...controlOptions(options),
+        keys: options.keys as string[] | undefined,
+        json: (options.json as boolean | undefined) ?? false,
       });
     });
 

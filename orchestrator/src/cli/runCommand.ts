@@ -6,8 +6,11 @@ import { describeMissingPredictions, mergePredictions } from '../report/mergePre
 import type { EvaluationReport } from '../report/evaluationReport.js';
 import { runSinglePass } from '../singlePass.js';
 import { loadSpec } from '../spec/loadSpec.js';
+import { resolveModel } from '../models/resolveModel.js';
 import type { ResolvedSpec } from '../spec/resolvedSpec.js';
-import { checkModelFiles } from './checkModelFiles.js';
+import type { GateSpec } from '../runTypes.js';
+import { workflowUiLink } from '../stack/stackFile.js';
+import { gateVerdict } from './gateVerdict.js';
 import { describeFailure } from './describeFailure.js';
 import { ProgressLine } from './progressLine.js';
 import { RunStack, withInterrupts } from './runStack.js';
@@ -30,10 +33,17 @@ export interface RunCommandOptions {
   taskQueue?: string;
   stateDir: string;
   progress: boolean;
+  bootstrap?: number;
+  seed?: number;
+  /** Regression gates: exit 3 and history status "regressed" when one is breached. */
+  gates?: GateSpec;
+  notify?: string;
+  temporalUi?: string;
 }
 
 export const EXIT_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
+export const EXIT_REGRESSED = 3;
 export const EXIT_INTERRUPTED = 130;
 
 /** Another run holds the embedded stack's state directory: the command line must change. */
@@ -51,8 +61,15 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       shardSize: options.shardSize,
       workers: options.workers,
       savePredictions: options.savePredictions,
+      bootstrap: options.bootstrap,
+      seed: options.seed,
     });
-    await checkModelFiles(spec.model);
+    if (options.gates !== undefined && options.singlePass) {
+      throw new InputError('--fail-if and --max-drop check distributed runs (they read the run history); leave out --single-pass', {
+        field: '--fail-if',
+      });
+    }
+    await resolveModel(spec.model);
   } catch (error) {
     process.stderr.write(`error: ${describeFailure(error).message}\n`);
     return error instanceof InputError ? EXIT_BAD_INPUT : EXIT_FAILED;
@@ -83,7 +100,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     });
     printReport(report);
     if (options.json !== undefined) await writeJsonReport(options.json, report);
-    return 0;
+    if (report.run.gates) process.stdout.write(gateVerdict(report.run.gates));
+    return report.run.status === 'regressed' ? EXIT_REGRESSED : 0;
   } catch (error) {
     progress?.done();
     if (stack.interrupted) return EXIT_INTERRUPTED;
@@ -109,7 +127,7 @@ async function runDistributed(
   stack: RunStack,
   progress: ProgressLine | undefined,
 ): Promise<EvaluationReport> {
-  const { client, taskQueue, startupMs } = await stack.connect({
+  const { client, taskQueue, startupMs, uiUrl, upPid } = await stack.connect({
     runId,
     temporalAddress: options.temporalAddress,
     namespace: options.namespace,
@@ -118,12 +136,16 @@ async function runDistributed(
     workers: spec.workers,
     executionProviders: spec.runtime.executionProviders,
     intraOpThreads: spec.runtime.intraOpThreads,
+    temporalUi: options.temporalUi,
   });
   // The run's own time starts once the stack is up: a first start may build the Temporal CLI.
   const startedAt = new Date();
   const started = performance.now();
   const say = (text: string) => (progress === undefined ? process.stderr.write(`${text}\n`) : progress.note(text));
   say(`run ${runId}; if this command stops before the end, resume with: ${resumeCommand(runId)}`);
+  if (upPid !== null) say(`on the stack of evalshard up (pid ${upPid}) in ${options.stateDir}`);
+  const webUi = workflowUiLink(uiUrl, options.namespace, workflowIdFor(runId));
+  if (webUi !== null) say(`Temporal Web UI: ${webUi}`);
   const asked = spec.sharding.shards;
   let capNoted = false;
   const result = await runEvaluation({
@@ -131,6 +153,8 @@ async function runDistributed(
     taskQueue,
     runId,
     spec,
+    gates: options.gates ?? null,
+    notify: options.notify ?? null,
     onStarted: (handle) => stack.started(handle),
     onProgress: (snapshot) => {
       if (!capNoted && asked !== null && snapshot.shardCount > 0 && snapshot.shardCount < asked) {
@@ -141,6 +165,7 @@ async function runDistributed(
     },
   });
   const report = distributedReport(result, spec, workflowIdFor(runId), startedAt, Math.round(performance.now() - started), startupMs);
+  report.run.webUi = webUi;
   if (spec.savePredictions !== null) {
     const merged = await mergePredictions(spec.savePredictions, report.run.shards);
     if (merged.path !== undefined) report.run.predictions = merged.path;

@@ -6,6 +6,7 @@ import { describeHolder, ProcessLock } from '../stack/processLock.js';
 import { DEFAULT_TASK_QUEUE } from '../defaultTaskQueue.js';
 import { provideTemporalCli } from '../setup/provideTemporalCli.js';
 import type { TemporalDevServer } from '../stack/temporalDevServer.js';
+import { readStackInfo, removeStackInfo, writeStackInfo } from '../stack/stackFile.js';
 
 export interface StackOptions {
   runId: string;
@@ -17,12 +18,18 @@ export interface StackOptions {
   workers: number;
   executionProviders: string[];
   intraOpThreads: number;
+  /** A cluster's Temporal Web UI, for the run's link (env EVALSHARD_TEMPORAL_UI). */
+  temporalUi?: string;
 }
 
 export interface ConnectedStack {
   client: Client;
   taskQueue: string;
   embedded: boolean;
+  /** The Temporal Web UI, when known. */
+  uiUrl: string | null;
+  /** Set when the run uses the stack of a running `evalshard up`. */
+  upPid: number | null;
   /** How long starting the embedded stack took (0 on a cluster). */
   startupMs: number;
 }
@@ -43,13 +50,19 @@ export class RunStack {
   private connection: Connection | undefined;
   private handle: WorkflowHandle | undefined;
   private stopping: Promise<void> | undefined;
+  private stackFileDir: string | undefined;
 
   /** Connects to the cluster, or starts the embedded stack (dev server, scorer, workers, Temporal worker). */
   async connect(options: StackOptions): Promise<ConnectedStack> {
     const started = performance.now();
-    const address = options.temporalAddress ?? process.env.EVALSHARD_TEMPORAL_ADDRESS;
+    const given = options.temporalAddress ?? process.env.EVALSHARD_TEMPORAL_ADDRESS;
+    // A running `evalshard up` in the state directory serves this run like a cluster.
+    const up = given === undefined ? readStackInfo(options.stateDir) : undefined;
+    const address = given ?? up?.temporalAddress;
+    let uiUrl = up?.uiUrl ?? options.temporalUi ?? process.env.EVALSHARD_TEMPORAL_UI ?? null;
     // An embedded run gets a task queue of its own, so no worker of another run picks up its tasks.
-    const taskQueue = options.taskQueue ?? (address === undefined ? `evalshard-embedded-${options.runId}` : DEFAULT_TASK_QUEUE);
+    const taskQueue =
+      options.taskQueue ?? up?.taskQueue ?? (address === undefined ? `evalshard-embedded-${options.runId}` : DEFAULT_TASK_QUEUE);
     const startup = (async () => {
       let temporalAddress = address;
       if (temporalAddress === undefined) {
@@ -70,9 +83,11 @@ export class RunStack {
           dbFile: `${stateDir}/temporal.sqlite`,
           logFile: `${stateDir}/logs/temporal.log`,
           restart: true,
+          ui: true,
           onRestart,
         });
         temporalAddress = this.devServer.address;
+        uiUrl = this.devServer.uiUrl;
         this.services = await startLocalServices({
           stateDir,
           workers: options.workers,
@@ -83,6 +98,19 @@ export class RunStack {
           taskQueue,
           onRestart,
         });
+        // While it runs, `status` and `cancel` from another terminal find this stack as they find `evalshard up`'s.
+        writeStackInfo({
+          pid: process.pid,
+          stateDir,
+          startedAt: new Date().toISOString(),
+          temporalAddress,
+          uiUrl,
+          namespace: options.namespace,
+          taskQueue,
+          scorerAddress: this.services.scorerAddress,
+          workerAddresses: this.services.workerAddresses,
+        });
+        this.stackFileDir = stateDir;
       }
       this.connection = await Connection.connect({ address: temporalAddress });
     })();
@@ -91,7 +119,14 @@ export class RunStack {
     if (this.interrupted) throw new Error('interrupted');
     const client = new Client({ connection: this.connection!, namespace: options.namespace });
     if (address !== undefined) await warnWithoutPollers(client, options.namespace, taskQueue);
-    return { client, taskQueue, embedded: address === undefined, startupMs: Math.round(performance.now() - started) };
+    return {
+      client,
+      taskQueue,
+      embedded: address === undefined,
+      uiUrl,
+      upPid: up?.pid ?? null,
+      startupMs: Math.round(performance.now() - started),
+    };
   }
 
   /**
@@ -121,6 +156,7 @@ export class RunStack {
     this.stopping ??= (async () => {
       // Tearing down a half-started stack would leave its last steps hanging.
       await this.startup.catch(() => undefined);
+      if (this.stackFileDir !== undefined) removeStackInfo(this.stackFileDir);
       await this.services?.stop().catch(() => undefined);
       await this.connection?.close().catch(() => undefined);
       await this.devServer?.stop().catch(() => undefined);

@@ -1,5 +1,5 @@
 import { defaultPayloadConverter, type Client, type WorkflowHandle } from '@temporalio/client';
-import type { EvaluationResult, RunProgress } from '../runTypes.js';
+import type { EvaluationInput, EvaluationResult, RunProgress } from '../runTypes.js';
 import type { ResolvedSpec } from '../spec/resolvedSpec.js';
 import { evaluationWorkflow } from '../workflows/evaluationWorkflow.js';
 import { progressQuery } from '../workflows/runActivities.js';
@@ -32,6 +32,9 @@ export interface RunEvaluationOptions {
   runId: string;
   spec: ResolvedSpec;
   shardsPerChild?: number;
+  /** Regression gates and where to post a breach. */
+  gates?: EvaluationInput['gates'];
+  notify?: string | null;
   onStarted?: (handle: WorkflowHandle<typeof evaluationWorkflow>) => void;
   onProgress?: (snapshot: ProgressSnapshot) => void;
   pollMs?: number;
@@ -56,7 +59,16 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
   const handle = await options.client.workflow.start(evaluationWorkflow, {
     taskQueue: options.taskQueue,
     workflowId,
-    args: [{ runId: options.runId, spec: options.spec, shardsPerChild: options.shardsPerChild }],
+    args: [
+      {
+        runId: options.runId,
+        spec: options.spec,
+        shardsPerChild: options.shardsPerChild,
+        trigger: 'manual',
+        gates: options.gates ?? null,
+        notify: options.notify ?? null,
+      },
+    ],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
   options.onStarted?.(handle);
@@ -68,7 +80,10 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
     options.onProgress?.(snapshot);
   };
   const followedFrom = Date.now();
-  const result = await followRun(options.client, handle, attached ? onProgress : options.onProgress, options.pollMs);
+  const outcome = await followRun(options.client, handle, attached ? onProgress : options.onProgress, options.pollMs);
+  // Only a schedule asks to skip an unchanged model.
+  if (outcome.status === 'skipped') throw new Error(`run ${options.runId} was skipped: unchanged since run ${outcome.unchangedSince}`);
+  const result = outcome;
   const { totals, timings, final } = result;
   if (!attached) {
     return { ...result, work: { attached, docs: totals.evaluatedDocs, tokens: totals.evaluatedTokens, evaluateMs: timings.evaluateMs } };
@@ -111,7 +126,7 @@ export async function followRun<Result>(
 
 const QUERY_DEADLINE_MS = 3_000;
 
-async function progressOf(client: Client, handle: WorkflowHandle): Promise<ProgressSnapshot | undefined> {
+export async function progressOf(client: Client, handle: WorkflowHandle): Promise<ProgressSnapshot | undefined> {
   // A query needs a worker to answer; a closed run has nothing left to report.
   const { status } = await handle.describe();
   if (status.name !== 'RUNNING') return undefined;

@@ -4,6 +4,11 @@ import {
   ScorerServiceClient,
   type FinalizeRunRequest,
   type FinalizeRunResponse,
+  type GetRunResponse,
+  type ListRunsRequest,
+  type ListRunsResponse,
+  type RecordRunResponse,
+  type RunEntry,
   type ListShardsRequest,
   type ListShardsResponse,
   type OpenRunRequest,
@@ -24,6 +29,25 @@ type Unary<Request, Response> = (
   options: { deadline: number },
   callback: (error: ServiceError | null, response: Response) => void,
 ) => unknown;
+
+const EMPTY_ENTRY: RunEntry = {
+  runId: '',
+  workflowId: '',
+  schedule: '',
+  trigger: '',
+  status: '',
+  startedAt: '',
+  finishedAt: '',
+  specJson: '',
+  modelPath: '',
+  digests: undefined,
+  scoresJson: '',
+  statsJson: '',
+  replicatesJson: '',
+  bootstrapJson: '',
+  message: '',
+  gatesJson: '',
+};
 
 /** Promise-returning scorer calls, each with a deadline. */
 export class ScorerClient {
@@ -47,6 +71,18 @@ export class ScorerClient {
 
   finalizeRun(request: FinalizeRunRequest): Promise<FinalizeRunResponse> {
     return this.call(this.client.finalizeRun, request, FINALIZE_DEADLINE_MS);
+  }
+
+  recordRun(entry: Partial<RunEntry> & { runId: string }): Promise<RecordRunResponse> {
+    return this.call(this.client.recordRun, { entry: { ...EMPTY_ENTRY, ...entry } }, UNARY_DEADLINE_MS);
+  }
+
+  listRuns(request: Partial<ListRunsRequest>): Promise<ListRunsResponse> {
+    return this.call(this.client.listRuns, { schedule: '', status: '', last: 0, ...request }, UNARY_DEADLINE_MS);
+  }
+
+  getRun(runId: string): Promise<GetRunResponse> {
+    return this.call(this.client.getRun, { runId }, UNARY_DEADLINE_MS);
   }
 
   close(): void {

@@ -34,6 +34,12 @@ export interface PlannedTask {
  * per call for a graph whose operators couple rows (dynamic quantization).
  */
 export function planTask(spec: ResolvedSpec, model: ModelFacts): PlannedTask {
+  const planned = planScoring(spec, model);
+  if (spec.bootstrap !== null) planned.scorer.bootstrap = { ...spec.bootstrap, confidence: 0.95 };
+  return planned;
+}
+
+function planScoring(spec: ResolvedSpec, model: ModelFacts): PlannedTask {
   const batching: Batching = !spec.exact ? 'dynamic' : model.rowCoupling.length > 0 ? 'single' : 'fixed';
   if (spec.task === 'textcat') {
     for (const path of spec.corpus) {

@@ -18,6 +18,8 @@ export function distributedReport(
     run: {
       runId: plan.runId,
       mode: 'distributed',
+      status: result.status,
+      gates: result.gates,
       workflowId,
       spec: spec.specPath,
       task: spec.task,

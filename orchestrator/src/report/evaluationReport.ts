@@ -1,4 +1,5 @@
 import type { ScorerOptions } from '@evalshard/scorer';
+import type { GateOutcome } from '../runTypes.js';
 
 /**
  * The report of a run: `scores` is the reference scorer's flat record and
@@ -33,6 +34,12 @@ export interface RunMetadata {
   retries: number;
   /** Documents evaluated by this command (the others were stored by an earlier attempt of the run). */
   evaluatedDocs: number;
+  /** succeeded, or regressed when a gate was breached. */
+  status?: 'succeeded' | 'regressed';
+  /** With --fail-if / --max-drop: each gate's verdict and the baseline run. */
+  gates?: GateOutcome | null;
+  /** The run's page in the Temporal Web UI. */
+  webUi?: string | null;
   /** With --save-predictions: the predicted documents, for `evalshard score --pred`. */
   predictions?: string;
   /** evaluateMs: this command's evaluation; wallMs: from the workflow's start (or attach) to the report; startupMs: starting the embedded stack. */

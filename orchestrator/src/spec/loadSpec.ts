@@ -16,6 +16,8 @@ export interface SpecOverrides {
   workers?: number;
   /** Resolved against the working directory. */
   savePredictions?: string;
+  bootstrap?: number;
+  seed?: number;
 }
 
 export async function loadSpec(specPath: string, overrides: SpecOverrides = {}, cwd = process.cwd()): Promise<ResolvedSpec> {
@@ -96,6 +98,13 @@ export async function resolveSpec(
       positiveLabel: spec.scorer.positiveLabel ?? null,
       macroSummation: spec.scorer.macroSummation,
     },
+    bootstrap:
+      overrides.bootstrap !== undefined || spec.bootstrap !== undefined
+        ? {
+            replicates: overrides.bootstrap ?? spec.bootstrap!.replicates,
+            seed: overrides.seed ?? spec.bootstrap?.seed ?? 0,
+          }
+        : null,
     sharding,
     batch: {
       maxDocs: spec.batch.maxDocs,

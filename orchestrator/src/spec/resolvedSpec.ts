@@ -27,6 +27,8 @@ export interface ResolvedSpec {
     positiveLabel: string | null;
     macroSummation: 'compensated' | 'plain';
   };
+  /** Poisson bootstrap replicates (intervals, paired comparison); null: none. */
+  bootstrap: { replicates: number; seed: number } | null;
   sharding: { shards: number | null; shardSize: number | null };
   batch: { maxDocs: number; maxTokens: number; maxSequenceLength: number };
   workers: number;

@@ -63,6 +63,11 @@ const tokensSchema = z.strictObject({
   scorers: z.array(z.string().min(1)).min(1).optional(),
   seqeval: seqevalSchema.default({ mode: 'default', zeroDivision: 0 }),
 });
+/** Poisson bootstrap replicates: percentile intervals, and the paired comparison of runs. */
+const bootstrapSchema = z.strictObject({
+  replicates: positiveInt.max(10_000),
+  seed: z.number().int().default(0),
+});
 const timeoutsSchema = z.strictObject({
   shard: durationSchema.default(3_600_000),
   heartbeat: durationSchema.default(30_000),
@@ -88,6 +93,7 @@ export const specSchema = z
     /** Labels to score, in order; default: the model's id2label order. */
     labels: z.array(z.string().min(1)).min(1).optional(),
     scorer: scorerSchema.default({ macroSummation: 'compensated' }),
+    bootstrap: bootstrapSchema.optional(),
     shards: positiveInt.optional(),
     shardSize: sizeSchema.optional(),
     batch: batchSchema.default({ maxDocs: 32, maxTokens: 8192 }),
@@ -128,6 +134,7 @@ export const KNOWN_SPEC_KEYS: Record<string, string[]> = {
   runtime: Object.keys(runtimeSchema.shape),
   timeouts: Object.keys(timeoutsSchema.shape),
   retry: Object.keys(retrySchema.shape),
+  bootstrap: Object.keys(bootstrapSchema.shape),
 };
 
 export type SpecInput = z.input<typeof specSchema>;

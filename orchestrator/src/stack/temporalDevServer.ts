@@ -10,6 +10,8 @@ const READY_TIMEOUT_MS = 120_000;
 
 export interface TemporalDevServer {
   address: string;
+  /** The Web UI, when started with one. */
+  uiUrl: string | null;
   process: SupervisedProcess;
   stop(): Promise<void>;
 }
@@ -18,6 +20,8 @@ export interface TemporalDevServerOptions {
   dbFile: string;
   logFile: string;
   port?: number;
+  /** Serve the Temporal Web UI (on loopback). */
+  ui?: boolean;
   /** Restart it on the same port when it dies: its state is in the SQLite file. */
   restart?: boolean;
   onRestart?: (name: string, restarts: number, exit: string) => void;
@@ -32,8 +36,10 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const cli = await provideTemporalCli();
   const port = options.port ?? (await freePort());
   mkdirSync(dirname(options.dbFile), { recursive: true });
+  const uiPort = options.ui ? await freePort() : undefined;
   const args = [
-    'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port),
+    'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port),
+    ...(uiPort === undefined ? ['--headless'] : ['--ui-ip', '127.0.0.1', '--ui-port', String(uiPort)]),
     '--db-filename', options.dbFile, '--log-level', 'warn',
   ];
   let exit: string | undefined;
@@ -57,7 +63,8 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     await server.stop();
     throw error;
   }
-  return { address, process: server, stop: () => server.stop() };
+  const uiUrl = uiPort === undefined ? null : `http://127.0.0.1:${uiPort}`;
+  return { address, uiUrl, process: server, stop: () => server.stop() };
 }
 
 async function waitForFrontend(address: string, exitOf: () => string | undefined, logFile: string): Promise<void> {

@@ -1,16 +1,17 @@
-import { executeChild, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, executeChild, isCancellation, workflowInfo } from '@temporalio/workflow';
 import {
   addSummary,
   addTotals,
   type EvaluationInput,
   type EvaluationResult,
+  type SkippedRun,
   type RunPlan,
   type ShardSummary,
   type ShardTotals,
 } from '../runTypes.js';
 import { shardRange } from '../plan/shardLayout.js';
 import type { ResolvedSpec } from '../spec/resolvedSpec.js';
-import { finalizeRun, openRun, planRun, trackProgress } from './runActivities.js';
+import { checkGates, finalizeRun, findUnchanged, notify, openRun, planRun, recordRun, trackProgress } from './runActivities.js';
 import { runShards, shardActivities, type ShardWindow } from './runShards.js';
 
 
@@ -22,12 +23,61 @@ import { runShards, shardActivities, type ShardWindow } from './runShards.js';
 export const SHARDS_PER_CHILD = 2_000;
 
 
-/** One evaluation run: plan, fan out, finalize. */
-export async function evaluationWorkflow(input: EvaluationInput): Promise<EvaluationResult> {
+/**
+ * One evaluation run: plan, fan out, finalize, check the gates; every step
+ * recorded in the scorer's run history. A scheduled run may end as skipped
+ * when nothing it depends on changed since the schedule's last evaluation.
+ */
+export async function evaluationWorkflow(input: EvaluationInput): Promise<EvaluationResult | SkippedRun> {
+  const { workflowId } = workflowInfo();
+  const runId = input.runId || runIdOfWorkflow(workflowId);
+  const schedule = input.schedule ?? '';
+  const bootstrap = input.spec.bootstrap;
+  await recordRun({
+    runId,
+    workflowId,
+    schedule,
+    trigger: input.trigger ?? 'manual',
+    status: 'running',
+    startedAt: new Date().toISOString(),
+    specJson: JSON.stringify(input.spec),
+    bootstrapJson: bootstrap === null ? '' : JSON.stringify(bootstrap),
+  });
+  try {
+    return await evaluate({ ...input, runId }, schedule);
+  } catch (error) {
+    const cancelled = isCancellation(error);
+    await CancellationScope.nonCancellable(() =>
+      recordRun({
+        runId,
+        status: cancelled ? 'cancelled' : 'failed',
+        finishedAt: new Date().toISOString(),
+        message: cancelled ? '' : messageOf(error),
+      }),
+    );
+    throw error;
+  }
+}
+
+async function evaluate(input: EvaluationInput, schedule: string): Promise<EvaluationResult | SkippedRun> {
   const progress = trackProgress();
   const plan = await planRun(input);
   progress.shardCount = plan.shardCount;
   progress.totalBytes = plan.totalBytes;
+  await recordRun({ runId: plan.runId, modelPath: plan.model.path, digests: plan.digests });
+  if (input.onUnchanged === 'skip') {
+    const unchangedSince = await findUnchanged({ runId: plan.runId, schedule, digests: plan.digests });
+    if (unchangedSince !== null) {
+      progress.phase = 'done';
+      await recordRun({
+        runId: plan.runId,
+        status: 'skipped',
+        finishedAt: new Date().toISOString(),
+        message: `model, corpus and scorer unchanged since run ${unchangedSince}`,
+      });
+      return { status: 'skipped', plan, unchangedSince };
+    }
+  }
   await openRun({ runId: plan.runId, shardCount: plan.shardCount, digests: plan.digests, scorer: plan.scorer });
 
   progress.phase = 'evaluating';
@@ -55,13 +105,58 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
 
   progress.phase = 'finalizing';
   const final = await finalizeRun(plan.runId, input.spec.maxListedSkips);
+  const totals = progress.completed;
+  await recordRun({
+    runId: plan.runId,
+    scoresJson: final.scoresJson,
+    statsJson: JSON.stringify({
+      shards: plan.shardCount,
+      docs: final.docs,
+      tokens: final.tokens,
+      bytes: final.bytes,
+      skipped: final.skippedCount,
+      conflicts: final.conflicts.length,
+      retries: totals.retries,
+      resumedShards: totals.alreadyStored,
+      batching: plan.batching,
+      timings: { planMs: plan.planMs, evaluateMs, finalizeMs: final.finalizeMs },
+    }),
+  });
+  const gates = input.gates ? await checkGates({ runId: plan.runId, schedule, gates: input.gates, digests: plan.digests }) : null;
+  const regressed = gates !== null && gates.breaches.length > 0;
+  let undelivered = '';
+  if (regressed && input.notify) {
+    const sent = await notify({ url: input.notify, runId: plan.runId, schedule, gates: gates!, scoresJson: final.scoresJson });
+    if (!sent.delivered) undelivered = `; the notification was not delivered: ${sent.error}`;
+  }
+  await recordRun({
+    runId: plan.runId,
+    status: regressed ? 'regressed' : 'succeeded',
+    finishedAt: new Date().toISOString(),
+    gatesJson: gates === null ? '' : JSON.stringify({ ...input.gates, ...gates }),
+    message: regressed ? gates!.breaches.map((breach) => breach.reason).join('; ') + undelivered : '',
+  });
   progress.phase = 'done';
   return {
+    status: regressed ? 'regressed' : 'succeeded',
     plan,
-    totals: progress.completed,
+    totals,
     final,
     timings: { planMs: plan.planMs, evaluateMs, finalizeMs: final.finalizeMs },
+    gates,
   };
+}
+
+/** A scheduled firing's workflow id is "evalshard-<schedule-prefix>-<time>"; its run id drops "evalshard-". */
+export function runIdOfWorkflow(workflowId: string): string {
+  return workflowId.startsWith('evalshard-') ? workflowId.slice('evalshard-'.length) : workflowId;
+}
+
+function messageOf(error: unknown): string {
+  let current: unknown = error;
+  // The innermost cause says what went wrong; the wrappers say where.
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(error);
 }
 
 export interface PlannedShardWindow extends ShardWindow {

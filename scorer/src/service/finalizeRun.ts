@@ -1,7 +1,7 @@
 import type { FinalizeRunResponse, SkippedRecord } from '@evalshard/proto';
 import { InputError } from '../errors.js';
 import { stringifyJson } from '../json/orderedJson.js';
-import { decodeMetricStates, finalizeMetricStates, mergeMetricStates, reportedFamilies, type MetricStates } from '../metricStates.js';
+import { decodeMetricStates, finalizeMetricStates, mergeMetricStates, replicateScalarScores, reportedFamilies, type MetricStates } from '../metricStates.js';
 import { OrderedMerge } from '../orderedMerge.js';
 import { decodeScorerOptions } from '../scorerOptions.js';
 import type { PartialStore } from './partialStore.js';
@@ -53,5 +53,6 @@ export function finalizeRun(store: PartialStore, runId: string, maxListedSkips: 
     conflicts: store.conflicts(runId),
     finalizeMs: Math.round(performance.now() - started),
     families,
+    replicatesJson: merged.replicates.length === 0 ? '' : JSON.stringify(replicateScalarScores(merged, { onlyAnnotated: options.onlyAnnotated })),
   };
 }

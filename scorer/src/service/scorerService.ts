@@ -1,10 +1,11 @@
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
-import { SubmitOutcome, type ScorerServiceServer } from '@evalshard/proto';
+import { SubmitOutcome, type RunEntry, type ScorerServiceServer } from '@evalshard/proto';
 import { InputError } from '../errors.js';
 import { decodeMetricStates } from '../metricStates.js';
 import { decodeScorerOptions, scorerDigest } from '../scorerOptions.js';
 import { finalizeRun } from './finalizeRun.js';
 import { toServiceError } from './grpcStatus.js';
+import type { RunHistory } from '../history/runHistory.js';
 import type { PartialStore } from './partialStore.js';
 
 const DEFAULT_LISTED_SKIPS = 20;
@@ -13,7 +14,11 @@ export interface ScorerServiceEvents {
   onConflict?: (runId: string, shardIndex: number, storedDigest: string, rejectedDigest: string) => void;
 }
 
-export function createScorerService(store: PartialStore, events: ScorerServiceEvents = {}): ScorerServiceServer {
+export function createScorerService(
+  store: PartialStore,
+  history: RunHistory,
+  events: ScorerServiceEvents = {},
+): ScorerServiceServer {
   return {
     openRun: unary((request) => {
       if (request.runId === '') throw new InputError('run id is empty', { field: 'runId' });
@@ -74,9 +79,28 @@ export function createScorerService(store: PartialStore, events: ScorerServiceEv
       return { shardCount: run.shardCount, shards };
     }),
 
-    finalizeRun: unary((request) =>
-      finalizeRun(store, request.runId, request.maxListedSkips === 0 ? DEFAULT_LISTED_SKIPS : request.maxListedSkips),
+    finalizeRun: unary((request) => {
+      const final = finalizeRun(store, request.runId, request.maxListedSkips === 0 ? DEFAULT_LISTED_SKIPS : request.maxListedSkips);
+      // Replicates stay here, with the run's history entry, rather than travel through workflow history.
+      if (final.replicatesJson !== '' && history.get(request.runId) !== undefined) {
+        history.record({ ...emptyEntry(request.runId), replicatesJson: final.replicatesJson });
+      }
+      return final;
+    }),
+
+    recordRun: unary((request) => {
+      if (request.entry === undefined) throw new InputError('the request carries no entry', { field: 'entry' });
+      return { entry: history.record(request.entry) };
+    }),
+
+    listRuns: unary((request) =>
+      ({ runs: history.list({ schedule: request.schedule, status: request.status, last: request.last }) }),
     ),
+
+    getRun: unary((request) => {
+      const entry = history.get(request.runId);
+      return entry === undefined ? { found: false } : { found: true, entry };
+    }),
   };
 }
 
@@ -87,5 +111,12 @@ function unary<Request, Response>(handler: (request: Request) => Response) {
     } catch (error) {
       callback(toServiceError(error));
     }
+  };
+}
+
+function emptyEntry(runId: string): RunEntry {
+  return {
+    runId, workflowId: '', schedule: '', trigger: '', status: '', startedAt: '', finishedAt: '', specJson: '', modelPath: '',
+    digests: undefined, scoresJson: '', statsJson: '', replicatesJson: '', bootstrapJson: '', message: '', gatesJson: '',
   };
 }

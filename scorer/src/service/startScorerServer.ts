@@ -1,4 +1,5 @@
 import { startGrpcServer, ScorerServiceService, type RunningServer, type TlsFiles } from '@evalshard/proto';
+import { RunHistory } from '../history/runHistory.js';
 import { PartialStore } from './partialStore.js';
 import { createScorerService, type ScorerServiceEvents } from './scorerService.js';
 
@@ -12,21 +13,25 @@ export interface ScorerServerOptions {
 
 export interface RunningScorerServer extends RunningServer {
   readonly store: PartialStore;
+  readonly history: RunHistory;
 }
 
 export async function startScorerServer(options: ScorerServerOptions): Promise<RunningScorerServer> {
   const store = new PartialStore(options.databasePath);
+  const history = new RunHistory(options.databasePath);
   const running = await startGrpcServer(
-    (server) => server.addService(ScorerServiceService, createScorerService(store, options.events)),
+    (server) => server.addService(ScorerServiceService, createScorerService(store, history, options.events)),
     { host: options.host, port: options.port },
     options.tls,
   );
   return {
     ...running,
     store,
+    history,
     stop: async (graceMs) => {
       await running.stop(graceMs);
       store.close();
+      history.close();
     },
   };
 }
