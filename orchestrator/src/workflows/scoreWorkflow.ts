@@ -1,9 +1,48 @@
+import { CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
 import { addSummary, type ScoreInput, type ScoreResult } from '../runTypes.js';
-import { finalizeRun, openRun, planScore, trackProgress } from './runActivities.js';
+import { finalizeRun, openRun, planScore, recordRun, trackProgress } from './runActivities.js';
 import { runShards, shardActivities } from './runShards.js';
 
-/** `evalshard score --shards N`: plan, fan the shards out to workers, finalize. */
+/** `evalshard score --shards N`: plan, fan the shards out to workers, finalize; recorded in the run history. */
 export async function scoreWorkflow(input: ScoreInput): Promise<ScoreResult> {
+  await recordRun({
+    runId: input.runId,
+    workflowId: workflowInfo().workflowId,
+    trigger: 'score',
+    status: 'running',
+    startedAt: new Date().toISOString(),
+    specJson: JSON.stringify({ gold: input.gold, predicted: input.predicted, format: input.format, flags: input.flags }),
+  });
+  try {
+    const result = await score(input);
+    await recordRun({
+      runId: input.runId,
+      status: 'succeeded',
+      finishedAt: new Date().toISOString(),
+      modelPath: input.predicted,
+      digests: result.plan.digests,
+      scoresJson: result.final.scoresJson,
+      statsJson: JSON.stringify({ shards: result.plan.ranges.length, docs: result.final.docs, timings: result.timings }),
+      bootstrapJson: result.plan.options.bootstrap
+        ? JSON.stringify({ replicates: result.plan.options.bootstrap.replicates, seed: result.plan.options.bootstrap.seed })
+        : '',
+    });
+    return result;
+  } catch (error) {
+    const cancelled = isCancellation(error);
+    await CancellationScope.nonCancellable(() =>
+      recordRun({
+        runId: input.runId,
+        status: cancelled ? 'cancelled' : 'failed',
+        finishedAt: new Date().toISOString(),
+        message: cancelled ? '' : error instanceof Error ? error.message : String(error),
+      }),
+    );
+    throw error;
+  }
+}
+
+async function score(input: ScoreInput): Promise<ScoreResult> {
   const progress = trackProgress();
   const plan = await planScore(input);
   progress.shardCount = plan.ranges.length;

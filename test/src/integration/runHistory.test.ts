@@ -76,6 +76,16 @@ describe('run history, comparison and gates', () => {
       ], { encoding: 'utf8' }),
     ) as { keys: Array<{ key: string; a: number; b: number; difference: number; interval: [number, number] | null; p_value: number | null; replicates: number }> };
     expect(one.keys.map(({ pValue, ...rest }) => ({ ...rest, p_value: pValue }))).toEqual(oracle.keys);
+
+    // `evalshard score` of the saved predictions is recorded too, and compares the same way.
+    for (const id of ['a1', 'b1']) {
+      const scored = await cli(stack.args(
+        'score', '--gold', corpus, '--pred', readJsonReport(join(dir, `${id}.json`)).run.predictions,
+        '--cats-labels', 'ham,spam', '--positive-label', 'spam', ...bootstrap, '--shards', '3', '--run-id', `score-${id}`, '--no-progress',
+      ));
+      expect(scored.code, scored.stderr).toBe(0);
+    }
+    expect((await compare('score-a1', 'score-b1')).keys).toEqual(one.keys);
   });
 
   it('marks a breached gate as regressed, exits 3 and posts the summary to --notify', async () => {
