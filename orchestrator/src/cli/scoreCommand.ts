@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { formatOf, type DocFormat } from '@evalshard/scorer';
 import { loadScoreConfig, type ScoreConfig } from '../score/scoreConfig.js';
-import { scoreDistributed } from '../score/scoreDistributed.js';
+import { scoreDistributed, scoreWorkflowIdFor } from '../score/scoreDistributed.js';
 import { scoreOptionsFor, type ScoreFlags } from '../score/scoreOptions.js';
 import type { ScoreReport } from '../score/scoreReport.js';
 import { scoreSinglePass } from '../score/scoreSinglePass.js';
 import { surveyGold } from '../score/surveyGold.js';
 import { describeFailure } from './describeFailure.js';
 import { ProgressLine } from './progressLine.js';
+import { workflowUiLink } from '../stack/stackFile.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, isBusyStateDir } from './runCommand.js';
 import { RunStack, withInterrupts } from './runStack.js';
 import { scoreTable } from './scoreTable.js';
@@ -65,7 +66,7 @@ export async function scoreCommand(options: ScoreCommandOptions): Promise<number
           process.stderr.write('interrupted: stopping the run (Ctrl-C again to quit at once)…\n');
         },
         async () => {
-          const { client, taskQueue } = await stack.connect({
+          const { client, taskQueue, uiUrl } = await stack.connect({
             runId,
             temporalAddress: options.temporalAddress,
             namespace: options.namespace,
@@ -75,6 +76,9 @@ export async function scoreCommand(options: ScoreCommandOptions): Promise<number
             executionProviders: ['cpu'],
             intraOpThreads: 1,
           });
+          const webUi = workflowUiLink(uiUrl, options.namespace, scoreWorkflowIdFor(runId));
+          if (webUi !== null && progress !== undefined) progress.note(`Temporal Web UI: ${webUi}`);
+          else if (webUi !== null) process.stderr.write(`Temporal Web UI: ${webUi}\n`);
           return scoreDistributed({
             client,
             taskQueue,

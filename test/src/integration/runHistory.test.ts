@@ -141,4 +141,21 @@ describe('run history, comparison and gates', () => {
     const shown = JSON.parse((await cli(stack.args('show', 'long', '--json'))).stdout) as { status: string };
     expect(shown.status).toBe('cancelled');
   });
+
+  it('status and cancel find a plain embedded run (no evalshard up) through its state directory', async () => {
+    const stateDir = join(dir, 'plain');
+    const running = startCli([...longRunArgs(dir), '--run-id', 'plain-long', '--state-dir', stateDir, '--no-progress']);
+    await running.waitForStderr(/Temporal Web UI/, 120_000);
+    const status = await cli(['status', 'plain-long', '--no-follow', '--json', '--state-dir', stateDir]);
+    expect(status.code, status.stderr).toBe(0);
+    expect((JSON.parse(status.stdout) as { status: string }).status).toBe('running');
+    const cancelled = await cli(['cancel', 'plain-long', '--state-dir', stateDir]);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toContain('run plain-long: cancelled');
+    expect((await running.finished).code).toBe(1);
+    // The run's stack is gone with it: the commands say so, exit 2.
+    const after = await cli(['runs', '--state-dir', stateDir]);
+    expect(after.code).toBe(2);
+    expect(after.stderr).toContain(`no evalshard up is running in ${stateDir}`);
+  });
 });

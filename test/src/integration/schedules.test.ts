@@ -121,6 +121,12 @@ describe('schedules on evalshard up', () => {
     expect(rows).toHaveLength((await handle.describe()).info.numActionsTaken);
     expect(rows.every((row) => row.status === 'succeeded')).toBe(true);
 
+    // update: a new interval, the captured spec kept, as the server now holds them.
+    expect((await cli(stack.args('schedule', 'update', 'ops', '--every', '45s'))).code).toBe(0);
+    const updated = await handle.describe();
+    expect(updated.spec.intervals?.map((interval) => Number(interval.every))).toEqual([45_000]);
+    expect((updated.action.args?.[0] as { spec: { corpus: string[] } }).spec.corpus).toEqual([corpus]);
+
     const described = await cli(stack.args('schedule', 'describe', 'ops', '--json'));
     expect(described.code, described.stderr).toBe(0);
     const view = JSON.parse(described.stdout) as { paused: boolean; lastRuns: Array<{ status: string; headline: { key: string } }> };
