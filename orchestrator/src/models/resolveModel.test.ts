@@ -144,3 +144,18 @@ describe('resolveModel: a path that does not exist', () => {
     expect(error.message).toContain(missing);
   });
 });
+
+describe('resolveModel: paths a glob would misread', () => {
+  it('takes an existing path with glob characters as written, a bundle or a folder of them', async () => {
+    const folder = join(root, 'models (v2)');
+    const only = bundle(join(folder, 'ckpt'));
+    expect((await resolveModel(only)).path).toBe(only);
+    expect((await resolveModel(folder)).path).toBe(only);
+  });
+
+  it('returns a glob match without a trailing slash', async () => {
+    const newest = bundle(join(root, 'ckpt-2'), [T0 + 5, T0 + 5, T0 + 5]);
+    bundle(join(root, 'ckpt-1'));
+    expect((await resolveModel(join(root, 'ckpt-*'))).path).toBe(newest);
+  });
+});

@@ -21,12 +21,14 @@ export interface ResolvedModel {
  * them into place last (README).
  */
 export async function resolveModel(model: string): Promise<ResolvedModel> {
-  if (!isDynamicPattern(model) && (await looksLikeBundle(model))) {
+  // A path that exists is taken as written, even with characters a glob would read ("models (v2)").
+  const pattern = isDynamicPattern(model) && (await stat(model).catch(() => undefined)) === undefined;
+  if (!pattern && (await looksLikeBundle(model))) {
     await requireBundleFiles(model);
     return { path: model, chosenFrom: 1 };
   }
-  const candidates = isDynamicPattern(model)
-    ? (await glob(model, { absolute: true, onlyDirectories: true })).sort(compareCodePoints)
+  const candidates = pattern
+    ? (await glob(model, { absolute: true, onlyDirectories: true })).map((path) => path.replace(/\/+$/, '')).sort(compareCodePoints)
     : await subfolders(model);
   let newest: { path: string; time: number } | undefined;
   let complete = 0;

@@ -30,11 +30,11 @@ export function checkScheduleName(name: string): string {
 /** Milliseconds from "10s", "15m", "6h", "1d" (or a number of ms). */
 export function parseDuration(text: string, field: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
-  const ms = match === null ? NaN : Number(match[1]) * UNITS[match[2] ?? 'ms']!;
-  if (!Number.isFinite(ms) || ms <= 0) {
+  const ms = match === null ? NaN : Math.round(Number(match[1]) * UNITS[match[2] ?? 'ms']!);
+  if (!Number.isFinite(ms) || ms < 1) {
     throw new InputError(`${field}: "${text}" is not a duration (e.g. 10s, 15m, 6h, 1d)`, { field });
   }
-  return Math.round(ms);
+  return ms;
 }
 
 export function parseInstant(text: string, field: string): Date {
@@ -44,7 +44,7 @@ export function parseInstant(text: string, field: string): Date {
 }
 
 export function overlapOf(name: string, field = '--overlap'): ScheduleOverlapPolicy {
-  const policy = OVERLAP_POLICIES[name];
+  const policy = Object.hasOwn(OVERLAP_POLICIES, name) ? OVERLAP_POLICIES[name] : undefined;
   if (policy === undefined) {
     throw new InputError(`${field}: "${name}" is not an overlap policy (${Object.keys(OVERLAP_POLICIES).join(', ')})`, { field });
   }
