@@ -103,7 +103,8 @@ describe('bad input gets one clear message, a non-zero exit and no retries', () 
     const message = describeFailure(failure).message;
     expect(message).toMatch(/image-inputs\/model\.onnx: inputs are \[pixel_values\]; a classifier takes input_ids/);
     const attempts = await activityAttempts(stack.client, runId);
-    expect(attempts.scheduled).toEqual({ planRun: 1 });
+    // Planned once and never retried, nothing fanned out; the history recorded the start and the failure.
+    expect(attempts.scheduled).toEqual({ recordRun: 2, planRun: 1 });
     expect(attempts.maxAttempt).toBe(1);
   });
 });

@@ -146,8 +146,10 @@ describe('schedules on evalshard up', () => {
     const folder = join(dir, 'survivor-models');
     const model = addCheckpoint(folder, 'only', 3);
     const spec = textcatSpec(dir, 'survivor', folder, corpus);
-    expect((await cli(stack.args('schedule', 'create', 'survivor', spec, '--every', '10s', '--bootstrap', '5'))).code).toBe(0);
-    await waitForRuns('survivor', (all) => all.some((row) => row.status === 'succeeded'), 90_000);
+    // A gate that always breaches: the run is evaluated and recorded as regressed, which counts as evaluated for the skip.
+    const created = await cli(stack.args('schedule', 'create', 'survivor', spec, '--every', '10s', '--bootstrap', '5', '--fail-if', 'cats_score >= 0'));
+    expect(created.code, created.stderr).toBe(0);
+    await waitForRuns('survivor', (all) => all.some((row) => row.status === 'regressed'), 90_000);
     const before = await runs('survivor');
 
     await stack.stop('SIGKILL');
@@ -164,7 +166,8 @@ describe('schedules on evalshard up', () => {
     for (const row of before.filter((entry) => entry.status !== 'running')) {
       expect(rows.find((entry) => entry.runId === row.runId)?.status).toBe(row.status);
     }
-    const evaluated = rows.filter((row) => row.status === 'succeeded');
+    const evaluated = rows.filter((row) => row.status === 'regressed' || row.status === 'succeeded');
+    expect(evaluated.map((row) => row.status)).toEqual(['regressed']);
     expect(evaluated.map((row) => row.model)).toEqual([model]);
     expect(rows.filter((row) => Date.parse(row.startedAt) > restarted).every((row) => row.status === 'skipped' || row.status === 'running')).toBe(true);
     expect((await cli(stack.args('schedule', 'delete', 'survivor'))).code).toBe(0);

@@ -42,7 +42,8 @@ async function expectPlanFailure(resolved: ResolvedSpec, message: RegExp): Promi
   expect(described.message).toMatch(message);
   expect(described.planning).toBe(true);
   const attempts = await activityAttempts(stack.client, runId);
-  expect(attempts.scheduled).toEqual({ planRun: 1 });
+  // Planned once and never retried, nothing fanned out; the history recorded the start and the failure.
+  expect(attempts.scheduled).toEqual({ recordRun: 2, planRun: 1 });
   expect(attempts.maxAttempt).toBe(1);
 }
 
