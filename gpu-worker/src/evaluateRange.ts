@@ -1,10 +1,12 @@
 import type { SkippedRecord } from '@evalshard/proto';
 import {
+  DEFAULT_MAX_RECORD_BYTES,
+  foldTextcat,
   InputError,
   labelIndexOf,
+  oversizedRecordError,
   parseTextcatRecord,
   readLineRecords,
-  foldTextcat,
   textcatStateOf,
   updateTextcat,
   type CatsEntries,
@@ -45,6 +47,8 @@ export interface EvaluateRangeParams {
   batching: BatchingMode;
   onBadRecord: 'fail' | 'skip';
   maxListedSkips: number;
+  /** A longer record is a bad record, never held in memory (default DEFAULT_MAX_RECORD_BYTES). */
+  maxRecordBytes?: number;
   onProgress?: (progress: RangeProgress) => void;
   signal?: AbortSignal;
   /** Where the documents' category scores go, in corpus order. */
@@ -114,10 +118,12 @@ export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeT
     params.onProgress?.({ docs: totals.docs, tokens: totals.tokens, bytes: consumed });
   };
 
-  for await (const record of readLineRecords(params.path, { start: params.start, end: params.end })) {
-    consumed = Math.min(params.end, record.offset + record.bytes.length + 1) - params.start;
+  const maxRecordBytes = params.maxRecordBytes || DEFAULT_MAX_RECORD_BYTES;
+  for await (const record of readLineRecords(params.path, { start: params.start, end: params.end, maxRecordBytes })) {
+    consumed = Math.min(params.end, record.offset + (record.oversizedBytes ?? record.bytes.length) + 1) - params.start;
     let parsed;
     try {
+      if (record.oversizedBytes !== undefined) throw oversizedRecordError(params.path, record, maxRecordBytes);
       parsed = parseTextcatRecord(record.bytes, params.path, record.offset);
     } catch (error) {
       if (params.onBadRecord === 'skip' && error instanceof InputError && error.code === 'BAD_RECORD') {

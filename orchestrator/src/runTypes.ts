@@ -107,6 +107,7 @@ export interface ShardTask {
   batch: ResolvedSpec['batch'];
   onBadRecord: ResolvedSpec['onBadRecord'];
   maxListedSkips: number;
+  maxRecordBytes: number;
   timeoutMs: number;
   heartbeatMs: number;
   batching: Batching;

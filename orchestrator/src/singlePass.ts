@@ -87,9 +87,10 @@ export async function runSinglePass(
               batching,
               onBadRecord: spec.onBadRecord,
               maxListedSkips: Math.max(0, spec.maxListedSkips - skipped.length),
+              maxRecordBytes: spec.maxRecordBytes,
               predictions,
             })
-          : await evaluateTokenRange({ ...common, task: { ...tokenTask, format, batching }, predictions });
+          : await evaluateTokenRange({ ...common, task: { ...tokenTask, format, batching }, maxRecordBytes: spec.maxRecordBytes, predictions });
       await predictions?.close();
       docs += totals.docs;
       tokens += totals.tokens;

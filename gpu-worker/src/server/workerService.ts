@@ -151,9 +151,10 @@ async function evaluateShardCall(
             batching,
             onBadRecord: request.onBadRecord === BadRecordPolicy.BAD_RECORD_POLICY_SKIP ? 'skip' : 'fail',
             maxListedSkips: request.maxListedSkips,
+            maxRecordBytes: request.maxRecordBytes,
             predictions,
           })
-        : await evaluateTokenRange({ ...common, task: tokenTask, predictions });
+        : await evaluateTokenRange({ ...common, task: tokenTask, maxRecordBytes: request.maxRecordBytes, predictions });
     await predictions?.close();
   } catch (error) {
     predictions?.abort();

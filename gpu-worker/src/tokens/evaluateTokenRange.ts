@@ -33,6 +33,8 @@ export interface EvaluateTokenRangeParams {
   /** Folded into in place. */
   states: MetricStates;
   batch: { maxDocs: number; maxTokens: number; maxSequenceLength: number };
+  /** JSONL: a longer line is a bad record (default DEFAULT_MAX_RECORD_BYTES). */
+  maxRecordBytes?: number;
   onProgress?: (progress: RangeProgress) => void;
   signal?: AbortSignal;
   /** Where finished documents' predictions go, in corpus order. */
@@ -102,7 +104,7 @@ export async function evaluateTokenRange(params: EvaluateTokenRangeParams): Prom
     params.onProgress?.({ docs: totals.docs, tokens: totals.tokens, bytes: consumed });
   };
 
-  for await (const located of readDocs(params.path, task.format, { start: params.start, end: params.end })) {
+  for await (const located of readDocs(params.path, task.format, { start: params.start, end: params.end, maxRecordBytes: params.maxRecordBytes || undefined })) {
     consumed = Math.max(consumed, Math.min(params.end, located.origin.byteOffset) - params.start);
     const words = located.doc.tokens.map((token) => token.text);
     const { ids, firstSubwords } = await tokenizer.encode(words);

@@ -118,6 +118,7 @@ export function createActivities(deps: ActivityDependencies) {
             onBadRecord:
               task.onBadRecord === 'skip' ? BadRecordPolicy.BAD_RECORD_POLICY_SKIP : BadRecordPolicy.BAD_RECORD_POLICY_FAIL,
             maxListedSkips: task.maxListedSkips,
+            maxRecordBytes: task.maxRecordBytes,
             tokenTask: task.tokenTask ?? undefined,
             batching: task.batching,
             savePredictions: task.savePredictions ?? '',

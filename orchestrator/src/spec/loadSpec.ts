@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { InputError } from '@evalshard/scorer';
+import { DEFAULT_MAX_RECORD_BYTES, InputError } from '@evalshard/scorer';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -114,6 +114,7 @@ export async function resolveSpec(
     workers: overrides.workers ?? spec.workers,
     onBadRecord: spec.onBadRecord,
     maxListedSkips: spec.maxListedSkips,
+    maxRecordBytes: spec.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     corpusDigest: spec.corpusDigest,
     runtime: spec.runtime,
     timeouts: { shardMs: spec.timeouts.shard, heartbeatMs: spec.timeouts.heartbeat },

@@ -34,6 +34,8 @@ export interface ResolvedSpec {
   workers: number;
   onBadRecord: 'fail' | 'skip';
   maxListedSkips: number;
+  /** A longer corpus record is a bad record (onBadRecord decides), never read into memory. */
+  maxRecordBytes: number;
   corpusDigest: 'content' | 'stat';
   runtime: { executionProviders: string[]; intraOpThreads: number };
   timeouts: { shardMs: number; heartbeatMs: number };

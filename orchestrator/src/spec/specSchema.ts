@@ -100,6 +100,8 @@ export const specSchema = z
     workers: positiveInt.max(256).default(2),
     onBadRecord: z.enum(['fail', 'skip']).default('fail'),
     maxListedSkips: z.number().int().min(0).max(10_000).default(20),
+    /** A longer corpus record (JSONL line) is a bad record, never read into memory. */
+    maxRecordBytes: sizeSchema.optional(),
     corpusDigest: z.enum(['content', 'stat']).default('content'),
     runtime: runtimeSchema.default({ executionProviders: ['cpu'], intraOpThreads: 0 }),
     timeouts: timeoutsSchema.default({ shard: 3_600_000, heartbeat: 30_000 }),

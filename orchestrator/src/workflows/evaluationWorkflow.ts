@@ -185,6 +185,8 @@ function evaluateShardOf(plan: RunPlan, spec: ResolvedSpec): (shardIndex: number
       batch: spec.batch,
       onBadRecord: spec.onBadRecord,
       maxListedSkips: spec.maxListedSkips,
+      // A spec captured before the option existed (a schedule) has none: the worker's default.
+      maxRecordBytes: spec.maxRecordBytes ?? 0,
       timeoutMs: spec.timeouts.shardMs,
       heartbeatMs: spec.timeouts.heartbeatMs,
       batching: plan.batching,

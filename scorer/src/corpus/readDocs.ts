@@ -6,7 +6,7 @@ import { blockDocuments, usesNewdoc } from './blockDocuments.js';
 import { conlluDoc } from './conlluDoc.js';
 import { iobDoc } from './iobDoc.js';
 import { readLineBlocks } from './readLineBlocks.js';
-import { readLineRecords } from './readLineRecords.js';
+import { DEFAULT_MAX_RECORD_BYTES, oversizedRecordError, readLineRecords } from './readLineRecords.js';
 
 export type DocFormat = 'jsonl' | 'conllu' | 'iob';
 
@@ -22,6 +22,8 @@ export interface DocRange {
   end: number;
   /** Line number of `start`, for messages (1 at the start of the file). */
   startLine?: number;
+  /** JSONL: a longer line is a bad record (default DEFAULT_MAX_RECORD_BYTES). */
+  maxRecordBytes?: number;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -41,6 +43,7 @@ export async function* readDocs(path: string, format: DocFormat, range: DocRange
     return;
   }
   for await (const record of readLineRecords(path, range)) {
+    if (record.oversizedBytes !== undefined) throw oversizedRecordError(path, record, range.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
     const origin: RecordOrigin = {
       file: path,
       byteOffset: record.offset,

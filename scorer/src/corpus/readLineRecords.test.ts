@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readLineRecords, type RawRecord } from './readLineRecords.js';
+import { oversizedRecordError, readLineRecords, type RawRecord } from './readLineRecords.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'evalshard-records-'));
 let fileCounter = 0;
@@ -14,19 +14,26 @@ function writeTemp(content: Buffer): string {
   return path;
 }
 
-async function collect(path: string, start: number, end: number, chunkBytes: number): Promise<RawRecord[]> {
+async function collect(path: string, start: number, end: number, chunkBytes: number, maxRecordBytes?: number): Promise<RawRecord[]> {
   const records: RawRecord[] = [];
-  for await (const record of readLineRecords(path, { start, end, chunkBytes })) records.push(record);
+  for await (const record of readLineRecords(path, { start, end, chunkBytes, maxRecordBytes })) records.push(record);
   return records;
 }
 
-// The records a plain split of the whole file gives.
-function expectedRecords(content: Buffer): Array<{ offset: number; text: string }> {
-  const records: Array<{ offset: number; text: string }> = [];
+interface Seen {
+  offset: number;
+  text: string;
+  oversized?: number;
+}
+
+// The records a plain split of the whole file gives; a line longer than the limit is reported by its length.
+function expectedRecords(content: Buffer, maxRecordBytes = Infinity): Seen[] {
+  const records: Seen[] = [];
   let offset = 0;
   for (const line of content.toString('latin1').split('\n')) {
     const text = line.endsWith('\r') ? line.slice(0, -1) : line;
-    if (text.trim().length > 0) records.push({ offset, text });
+    if (line.length > maxRecordBytes) records.push({ offset, text: '', oversized: line.length });
+    else if (text.trim().length > 0) records.push({ offset, text });
     offset += line.length + 1;
   }
   return records;
@@ -45,21 +52,23 @@ describe('readLineRecords', () => {
         fc.boolean(),
         fc.array(fc.nat(), { maxLength: 10 }),
         fc.integer({ min: 1, max: 64 }),
-        async (lines, trailingNewline, rawCuts, chunkBytes) => {
+        fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
+        async (lines, trailingNewline, rawCuts, chunkBytes, maxRecordBytes) => {
           const content = Buffer.from(lines.join('\n') + (trailingNewline ? '\n' : ''), 'latin1');
           const path = writeTemp(content);
           const cuts = [...new Set([0, ...rawCuts.map((c) => c % (content.length + 1)), content.length])].sort(
             (a, b) => a - b,
           );
-          const seen: Array<{ offset: number; text: string }> = [];
+          const seen: Seen[] = [];
           for (let i = 0; i + 1 < cuts.length; i++) {
-            for (const record of await collect(path, cuts[i]!, cuts[i + 1]!, chunkBytes)) {
+            for (const record of await collect(path, cuts[i]!, cuts[i + 1]!, chunkBytes, maxRecordBytes)) {
               expect(record.offset).toBeGreaterThanOrEqual(cuts[i]!);
               expect(record.offset).toBeLessThan(cuts[i + 1]!);
-              seen.push({ offset: record.offset, text: record.bytes.toString('latin1') });
+              const text = record.bytes.toString('latin1');
+              seen.push(record.oversizedBytes === undefined ? { offset: record.offset, text } : { offset: record.offset, text, oversized: record.oversizedBytes });
             }
           }
-          expect(seen).toEqual(expectedRecords(content));
+          expect(seen).toEqual(expectedRecords(content, maxRecordBytes));
         },
       ),
       { numRuns: 300 },
@@ -70,13 +79,16 @@ describe('readLineRecords', () => {
     await expect(collect(join(dir, 'missing.jsonl'), 0, 10, 16)).rejects.toThrow(/missing\.jsonl: no such file/);
   });
 
-  it('refuses a record longer than the limit, naming its offset', async () => {
-    const path = writeTemp(Buffer.from(`{"a":1}\n${'x'.repeat(100)}\n`));
-    const read = async () => {
-      for await (const _ of readLineRecords(path, { start: 0, end: 200, chunkBytes: 16, maxRecordBytes: 50 })) {
-        // drain
-      }
-    };
-    await expect(read()).rejects.toThrow(/byte 8: record longer than 50 bytes/);
+  it('reads past a record longer than the limit without holding it, and goes on with the next', async () => {
+    const path = writeTemp(Buffer.from(`{"a":1}\n${'x'.repeat(100)}\n{"b":2}\n`));
+    const records = await collect(path, 0, 200, 16, 50);
+    expect(records.map((record) => [record.offset, record.bytes.toString(), record.oversizedBytes])).toEqual([
+      [0, '{"a":1}', undefined],
+      [8, '', 100],
+      [109, '{"b":2}', undefined],
+    ]);
+    expect(oversizedRecordError(path, records[1]!, 50).message).toBe(
+      `${path}: byte 8: record of 100 bytes is longer than maxRecordBytes (50); raise maxRecordBytes in the spec, or skip such records with onBadRecord: skip`,
+    );
   });
 });

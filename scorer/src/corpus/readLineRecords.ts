@@ -4,8 +4,10 @@ import { InputError } from '../errors.js';
 export interface RawRecord {
   /** Byte offset of the record's first byte in the file. */
   offset: number;
-  /** The record without its line terminator. */
+  /** The record without its line terminator; empty for an oversized record. */
   bytes: Buffer;
+  /** Set when the record is longer than maxRecordBytes: its length, its bytes never held in memory. */
+  oversizedBytes?: number;
 }
 
 export interface ByteRangeOptions {
@@ -19,14 +21,19 @@ export interface ByteRangeOptions {
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const DEFAULT_CHUNK_BYTES = 1 << 20;
-const DEFAULT_MAX_RECORD_BYTES = 64 << 20;
+/** Records longer than this are bad records unless a spec allows more (`maxRecordBytes`). */
+export const DEFAULT_MAX_RECORD_BYTES = 16 << 20;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * The newline-delimited records of one byte range of a file, Hadoop style: a
  * record belongs to the range holding its first byte, so a reader that starts
  * mid-record skips to the next line and a reader reaches past `end` to finish
  * its last record. Every record of a file is read by exactly one range.
- * Blank lines are not records. Memory is one chunk plus one record.
+ * Blank lines are not records. Memory is one chunk plus one record of at
+ * most `maxRecordBytes`: a longer record is skipped over as it is read and
+ * yielded as `oversizedBytes` with its offset, so the caller decides (a bad
+ * record, or skipped) and the reader goes on with the next one.
  */
 export async function* readLineRecords(path: string, range: ByteRangeOptions): AsyncGenerator<RawRecord> {
   const chunkBytes = range.chunkBytes ?? DEFAULT_CHUNK_BYTES;
@@ -40,6 +47,8 @@ export async function* readLineRecords(path: string, range: ByteRangeOptions): A
     let carry: Buffer[] = [];
     let carryBytes = 0;
     let recordStart = range.start;
+    // Past maxRecordBytes the record's bytes are counted, not kept.
+    let oversized = false;
 
     for (;;) {
       if (!seekingBoundary && carryBytes === 0 && position >= range.end) return;
@@ -47,7 +56,9 @@ export async function* readLineRecords(path: string, range: ByteRangeOptions): A
       const { bytesRead } = await handle.read(chunk, 0, chunkBytes, position);
       if (bytesRead === 0) {
         if (carryBytes > 0 && recordStart < range.end) {
-          const record = finishRecord(Buffer.concat(carry, carryBytes), recordStart);
+          const record = oversized
+            ? { offset: recordStart, bytes: EMPTY, oversizedBytes: carryBytes }
+            : finishRecord(Buffer.concat(carry, carryBytes), recordStart);
           if (record !== undefined) yield record;
         }
         return;
@@ -69,24 +80,30 @@ export async function* readLineRecords(path: string, range: ByteRangeOptions): A
         if (newline < 0) {
           if (carryBytes === 0) recordStart = position + cursor;
           carryBytes += bytesRead - cursor;
-          if (carryBytes > maxRecordBytes) {
-            throw new InputError(`${path}: byte ${recordStart}: record longer than ${maxRecordBytes} bytes`, {
-              file: path,
-              byteOffset: recordStart,
-              code: 'BAD_RECORD',
-            });
+          if (carryBytes > maxRecordBytes) oversized = true;
+          if (oversized) {
+            // Its first byte decides its range: one that starts past the end is the next range's.
+            if (recordStart >= range.end) return;
+            carry = [];
+          } else {
+            // Copy: the chunk buffer is reused by the next read.
+            carry.push(Buffer.from(data.subarray(cursor)));
           }
-          // Copy: the chunk buffer is reused by the next read.
-          carry.push(Buffer.from(data.subarray(cursor)));
           break;
         }
         const offset = carryBytes === 0 ? position + cursor : recordStart;
         if (offset >= range.end) return;
         const piece = data.subarray(cursor, newline);
-        const bytes = carryBytes === 0 ? Buffer.from(piece) : Buffer.concat([...carry, piece]);
+        const length = carryBytes + piece.length;
+        let record: RawRecord | undefined;
+        if (oversized || length > maxRecordBytes) {
+          record = { offset, bytes: EMPTY, oversizedBytes: length };
+        } else {
+          record = finishRecord(carryBytes === 0 ? Buffer.from(piece) : Buffer.concat([...carry, piece]), offset);
+        }
         carry = [];
         carryBytes = 0;
-        const record = finishRecord(bytes, offset);
+        oversized = false;
         if (record !== undefined) yield record;
         cursor = newline + 1;
         recordStart = position + cursor;
@@ -121,4 +138,13 @@ async function openForReading(path: string) {
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(error);
     throw new InputError(`${path}: ${reason}`, { file: path, code: 'CORPUS_UNREADABLE', cause: error });
   }
+}
+
+/** The bad-record error of an oversized record: file, byte offset, its length and the limit. */
+export function oversizedRecordError(path: string, record: RawRecord, maxRecordBytes: number): InputError {
+  return new InputError(
+    `${path}: byte ${record.offset}: record of ${record.oversizedBytes} bytes is longer than maxRecordBytes (${maxRecordBytes}); ` +
+      'raise maxRecordBytes in the spec, or skip such records with onBadRecord: skip',
+    { file: path, byteOffset: record.offset, code: 'BAD_RECORD' },
+  );
 }

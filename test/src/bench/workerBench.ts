@@ -111,6 +111,7 @@ async function workerOverGrpc(): Promise<number> {
       // The plain loop it is compared with batches dynamically too.
       batching: 'dynamic',
       savePredictions: '',
+      maxRecordBytes: 0,
     },
     { deadlineMs: 600_000 },
   );

@@ -50,6 +50,7 @@ describe('the same partial submitted twice', () => {
               onBadRecord: BadRecordPolicy.BAD_RECORD_POLICY_FAIL,
               batching: 'fixed',
               savePredictions: '',
+              maxRecordBytes: 0,
               maxListedSkips: 0,
             },
             { deadlineMs: 60_000 },
