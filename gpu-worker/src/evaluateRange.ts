@@ -77,14 +77,19 @@ interface PendingRecord {
   predicted: CatsEntries | undefined;
 }
 
-/** Records read ahead of the oldest unfinished one before waiting batches are run anyway. */
+/** Records in batches ahead of the oldest unfinished one before waiting batches are run anyway. */
 const MAX_PENDING_FACTOR = 4;
+/** Records tokenized together on the tokenizer's threads: a chunk is tokenized while the one before runs. */
+const CHUNK_DOCS = 64;
+const CHUNK_CHARS = 1 << 20;
 
 /**
  * Evaluates the records of one byte range: read, parse, tokenize, batch (by
  * `batching`), run the model, fold each document into the
- * text-classification state. At most a few batches are being filled and one
- * runs at a time, whatever the range's size.
+ * text-classification state. Records are tokenized a chunk at a time on the
+ * native tokenizer's threads while the previous chunk's batches run, so this
+ * thread stays free for gRPC. At most two chunks and a few batches are held,
+ * and one batch runs at a time, whatever the range's size.
  */
 export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeTotals> {
   const { bundle, scorer, states } = params;
@@ -98,11 +103,13 @@ export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeT
   requireClassifier(bundle, 'sequence', 'textcat');
   const labelIndex = labelIndexOf(textcat);
   const maxLength = params.batch.maxSequenceLength || bundle.defaultMaxSequenceLength;
-  const encoder = bundle.encoderFor(maxLength);
+  const encoder = await bundle.encoderFor(maxLength);
   const batcher = rowBatcher<PendingRecord>(params.batching, maxLength, params.batch);
   const totals = emptyRangeTotals();
   // Records in corpus order until their scores are folded in (and written): batches finish out of order.
   const pending: PendingRecord[] = [];
+  // Of those, the ones already given to the batcher (the batches do not depend on how far tokenization ran ahead).
+  let batched = 0;
   let consumed = 0;
   const run = batchRunner<PendingRecord>(bundle, encoder.padId, totals, params.signal, (record, logits) => {
     record.predicted = categoryScores(logits, bundle.labels, bundle.problemType);
@@ -110,12 +117,39 @@ export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeT
   const finish = async (): Promise<void> => {
     while (pending.length > 0 && pending[0]!.predicted !== undefined) {
       const record = pending.shift()!;
+      batched -= 1;
       foldTextcat(states, record.id, (state) => updateTextcat(state, textcat, labelIndex, record.gold, record.predicted!));
       await params.predictions?.writeCats(record.id, record.text, record.predicted!);
       totals.docs += 1;
       totals.tokens += record.tokens;
     }
     params.onProgress?.({ docs: totals.docs, tokens: totals.tokens, bytes: consumed });
+  };
+
+  // The records given to the batcher as their chunk comes back tokenized.
+  const feed = async (encoded: { items: PendingRecord[]; ids: number[][] }): Promise<void> => {
+    for (const [k, item] of encoded.items.entries()) {
+      const ids = encoded.ids[k]!;
+      item.tokens = ids.length;
+      batched += 1;
+      await run(batcher.add({ ids, item }));
+      if (batched > MAX_PENDING_FACTOR * params.batch.maxDocs) await run(batcher.flush());
+      await finish();
+    }
+  };
+  let chunk: PendingRecord[] = [];
+  let chunkChars = 0;
+  let encoding: Promise<{ items: PendingRecord[]; ids: number[][] }> | undefined;
+  // Starts tokenizing the chunk, then runs the previous one's batches meanwhile.
+  const dispatch = async (): Promise<void> => {
+    const ready = encoding;
+    const items = chunk;
+    chunk = [];
+    chunkChars = 0;
+    encoding = items.length === 0 ? undefined : encoder.encodeBatch(items.map((item) => item.text)).then((ids) => ({ items, ids }));
+    // Awaited by the next dispatch; a run that fails before then must not leave it unhandled.
+    encoding?.catch(() => undefined);
+    if (ready !== undefined) await feed(await ready);
   };
 
   const maxRecordBytes = params.maxRecordBytes || DEFAULT_MAX_RECORD_BYTES;
@@ -135,19 +169,20 @@ export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeT
       }
       throw error;
     }
-    const ids = encoder.encode(parsed.text);
     const item: PendingRecord = {
       gold: parsed.cats,
       id: parsed.id ?? `${basename(params.path)}@${record.offset}`,
       text: parsed.text,
-      tokens: ids.length,
+      tokens: 0,
       predicted: undefined,
     };
     pending.push(item);
-    await run(batcher.add({ ids, item }));
-    if (pending.length > MAX_PENDING_FACTOR * params.batch.maxDocs) await run(batcher.flush());
-    await finish();
+    chunk.push(item);
+    chunkChars += item.text.length;
+    if (chunk.length >= CHUNK_DOCS || chunkChars >= CHUNK_CHARS) await dispatch();
   }
+  await dispatch();
+  if (encoding !== undefined) await feed(await encoding);
   await run(batcher.flush());
   consumed = params.end - params.start;
   await finish();

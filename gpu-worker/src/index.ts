@@ -1,7 +1,7 @@
 export { loadModelBundle, type ModelBundle, type ProblemType, type RuntimeOptions, type TensorSignature } from './bundle/modelBundle.js';
 export { ModelCache } from './bundle/modelCache.js';
 export { bundleDigest, fileSha256 } from './bundle/bundleDigest.js';
-export { TextEncoder } from './bundle/textEncoder.js';
+export { TextEncoder, isPrefixSafe, prefixOf } from './tokens/textEncoder.js';
 export { runBatch, type BatchModel } from './inference/runBatch.js';
 export { rowBatcher, type BatchingMode, type TokenBatch, type TokenRow, type RowBatcher } from './tokens/rowBatcher.js';
 export { fixedShapes } from './tokens/fixedShapes.js';

@@ -1,12 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Tokenizer } from '@huggingface/tokenizers';
 import { InputError } from '@evalshard/scorer';
 import * as ort from 'onnxruntime-node';
 import { WordTokenizer } from '../tokens/wordTokenizer.js';
 import { bundleDigest } from './bundleDigest.js';
 import { graphOps, rowCouplingOps } from './graphOps.js';
-import { TextEncoder } from './textEncoder.js';
+import { TextEncoder } from '../tokens/textEncoder.js';
 
 export type ProblemType = 'single_label_classification' | 'multi_label_classification';
 
@@ -43,8 +42,8 @@ export interface ModelBundle {
   readonly rowCoupling: string[];
   readonly executionProviders: string[];
   readonly defaultMaxSequenceLength: number;
-  readonly tokenizer: Tokenizer;
-  encoderFor(maxSequenceLength: number): TextEncoder;
+  /** The text classifier's encoder for a maximum length (loaded once per length). */
+  encoderFor(maxSequenceLength: number): Promise<TextEncoder>;
   /** The tokenizer for words given as they are (token classification), loaded on first use. */
   wordTokenizer(): Promise<WordTokenizer>;
   release(): Promise<void>;
@@ -60,18 +59,6 @@ export async function loadModelBundle(dir: string, runtime: RuntimeOptions): Pro
   const labels = labelsOf(config, join(dir, 'config.json'));
   const tokenizerFile = join(dir, 'tokenizer.json');
   const tokenizerJson = await readJson(tokenizerFile);
-  const tokenizerConfigPath = join(dir, 'tokenizer_config.json');
-  const tokenizerConfig = (await exists(tokenizerConfigPath)) ? await readJson(tokenizerConfigPath) : {};
-  let tokenizer: Tokenizer;
-  try {
-    tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
-  } catch (error) {
-    throw new InputError(`${tokenizerFile}: cannot build a tokenizer (${(error as Error).message})`, {
-      file: tokenizerFile,
-      code: 'BAD_MODEL',
-      cause: error,
-    });
-  }
   const modelFile = join(dir, 'model.onnx');
   let session: ort.InferenceSession;
   try {
@@ -94,12 +81,17 @@ export async function loadModelBundle(dir: string, runtime: RuntimeOptions): Pro
   const outputs = session.outputMetadata.map(signatureOf);
   const { kind, logitsName } = checkClassifier(modelFile, inputs, outputs, labels.length);
   const rowCoupling = rowCouplingOps(graphOps(await readFile(modelFile)));
-  // A token classifier's tokenizer is loaded now, so a broken one fails the plan, not a shard.
-  let words = kind === 'token' ? Promise.resolve(await WordTokenizer.fromFile(tokenizerFile)) : undefined;
   const truncation = (tokenizerJson as { truncation?: { max_length?: number } | null }).truncation;
   const defaultMaxSequenceLength =
     truncation?.max_length ?? (config.max_position_embeddings as number | undefined) ?? FALLBACK_MAX_LENGTH;
-  const encoders = new Map<number, TextEncoder>();
+  // The tokenizer is loaded now, so a broken one fails the plan, not a shard.
+  let words = kind === 'token' ? Promise.resolve(await WordTokenizer.fromFile(tokenizerFile)) : undefined;
+  const encoders = new Map<number, Promise<TextEncoder>>();
+  if (kind === 'sequence') {
+    const encoder = TextEncoder.fromFile(tokenizerFile, defaultMaxSequenceLength);
+    await encoder;
+    encoders.set(defaultMaxSequenceLength, encoder);
+  }
   return {
     dir,
     digest: await bundleDigest(dir),
@@ -113,11 +105,10 @@ export async function loadModelBundle(dir: string, runtime: RuntimeOptions): Pro
     rowCoupling,
     executionProviders: runtime.executionProviders,
     defaultMaxSequenceLength,
-    tokenizer,
     encoderFor(maxSequenceLength) {
       let encoder = encoders.get(maxSequenceLength);
       if (encoder === undefined) {
-        encoder = new TextEncoder(tokenizer, maxSequenceLength, tokenizerFile);
+        encoder = TextEncoder.fromFile(tokenizerFile, maxSequenceLength);
         encoders.set(maxSequenceLength, encoder);
       }
       return encoder;

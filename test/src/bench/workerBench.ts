@@ -21,6 +21,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 4);
 const LIMITS = { maxDocs: 32, maxTokens: 8192 };
 const THREADS = 1;
+const TOKENIZE_CHUNK = 64;
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const modelDir = join(root, 'examples/spamassassin/model');
 
@@ -30,7 +31,7 @@ writeFileSync(corpus, readFileSync(join(root, 'examples/spamassassin/test.jsonl'
 const corpusBytes = statSync(corpus).size;
 
 const bundle = await loadModelBundle(modelDir, { executionProviders: ['cpu'], intraOpThreads: THREADS });
-const encoder = bundle.encoderFor(bundle.defaultMaxSequenceLength);
+const encoder = await bundle.encoderFor(bundle.defaultMaxSequenceLength);
 const texts = readFileSync(corpus, 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
@@ -40,7 +41,8 @@ const texts = readFileSync(corpus, 'utf8')
 const dynamicBatcher = () => rowBatcher<number>('dynamic', bundle.defaultMaxSequenceLength, LIMITS);
 const batches: Array<TokenBatch<number>> = [];
 const batcher = dynamicBatcher();
-texts.forEach((text, item) => batches.push(...batcher.add({ ids: encoder.encode(text), item })));
+const allIds = await encoder.encodeBatch(texts);
+allIds.forEach((ids, item) => batches.push(...batcher.add({ ids, item })));
 batches.push(...batcher.flush());
 
 function tensorsOf(batch: TokenBatch<number>): Record<string, ort.Tensor> {
@@ -67,6 +69,8 @@ async function plainLoop(): Promise<number> {
   return texts.length / ((performance.now() - started) / 1000);
 }
 
+// A plain script over the corpus: read the file, parse each line, tokenize with the worker's library
+// (a chunk at a time), batch as the worker does, run the model.
 async function plainLoopWithTokenization(): Promise<number> {
   const started = performance.now();
   const local = dynamicBatcher();
@@ -77,9 +81,14 @@ async function plainLoopWithTokenization(): Promise<number> {
       for (const tensor of [...Object.values(feeds), ...Object.values(out)]) (tensor as ort.Tensor).dispose();
     }
   };
-  for (const [item, text] of texts.entries()) await run(local.add({ ids: encoder.encode(text), item }));
+  const lines = readFileSync(corpus, 'utf8').split('\n').filter((line) => line.trim() !== '');
+  for (let from = 0; from < lines.length; from += TOKENIZE_CHUNK) {
+    const chunk = lines.slice(from, from + TOKENIZE_CHUNK).map((line) => (JSON.parse(line) as { text: string }).text);
+    const ids = await encoder.encodeBatch(chunk);
+    for (const [k, one] of ids.entries()) await run(local.add({ ids: one, item: from + k }));
+  }
   await run(local.flush());
-  return texts.length / ((performance.now() - started) / 1000);
+  return lines.length / ((performance.now() - started) / 1000);
 }
 
 const workerProcess = new SupervisedProcess({
@@ -94,10 +103,10 @@ const scorer = encodeScorerOptions({
   textcat: { labels: bundle.labels, multiLabel: false, threshold: null, positiveLabel: 'spam', macroSummation: 'compensated' },
 });
 
-async function workerOverGrpc(): Promise<number> {
+async function workerOverGrpc(on: WorkerServiceClient = client): Promise<number> {
   const started = performance.now();
   const result = await streamShard(
-    client,
+    on,
     {
       runId: 'bench',
       shardIndex: 0,
@@ -121,8 +130,8 @@ async function workerOverGrpc(): Promise<number> {
 
 const variants: Array<[string, () => Promise<number>]> = [
   ['plain onnxruntime-node loop (pre-tokenized batches)', plainLoop],
-  ['plain loop + tokenization (same batches)', plainLoopWithTokenization],
-  ['evalshard worker over gRPC (read, parse, tokenize, infer, score)', workerOverGrpc],
+  ['plain loop: read, parse, tokenize (same library), same batches', plainLoopWithTokenization],
+  ['evalshard worker over gRPC (read, parse, tokenize, infer, score)', () => workerOverGrpc()],
 ];
 await workerOverGrpc(); // loads the model in the worker and warms both sides
 await plainLoop();
@@ -147,6 +156,30 @@ console.log(`  ratio worker / plain loop:                   ${(worker / median(s
 console.log(`  ratio worker / plain loop + tokenization:    ${(worker / median(samples.get(variants[1]![0])!)).toFixed(3)}`);
 
 client.close();
+
+// Scaling with the tokenizer's threads: the same worker run with one and with two (RAYON_NUM_THREADS).
+const scaling: Array<[number, number]> = [];
+for (const threads of [1, 2]) {
+  const scaled = new SupervisedProcess({
+    name: `bench-gpu-worker-${threads}`,
+    command: process.execPath,
+    args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--intra-op-threads', String(THREADS)],
+    env: { ...process.env, RAYON_NUM_THREADS: String(threads) },
+    logFile: join(dir, `worker-${threads}.log`),
+    restart: false,
+  });
+  const scaledClient = new WorkerServiceClient(`127.0.0.1:${await scaled.start()}`, clientCredentials());
+  await workerOverGrpc(scaledClient);
+  const rates: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) rates.push(await workerOverGrpc(scaledClient));
+  scaling.push([threads, median(rates)]);
+  scaledClient.close();
+  await scaled.stop();
+}
+console.log(
+  `  worker with 1 tokenizer thread: ${scaling[0]![1].toFixed(0)} docs/s; with 2: ${scaling[1]![1].toFixed(0)} docs/s ` +
+    `(×${(scaling[1]![1] / scaling[0]![1]).toFixed(2)})`,
+);
 await exactBatchingBench(root, ROUNDS, THREADS);
 await workerProcess.stop();
 await bundle.release();

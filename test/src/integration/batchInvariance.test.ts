@@ -28,9 +28,9 @@ const LIMITS = { maxDocs: 8, maxTokens: 1024 };
 async function windowRows(bundle: ModelBundle, corpus: string, format: 'conllu' | 'iob' | 'jsonl', count: number): Promise<number[][]> {
   if (format === 'jsonl') {
     // A text classifier: each record's text, encoded and truncated as the worker does.
-    const encoder = bundle.encoderFor(bundle.defaultMaxSequenceLength);
+    const encoder = await bundle.encoderFor(bundle.defaultMaxSequenceLength);
     const lines = readFileSync(corpus, 'utf8').split('\n').filter((line) => line.trim() !== '').slice(0, count);
-    return lines.map((line) => encoder.encode((JSON.parse(line) as { text: string }).text));
+    return encoder.encodeBatch(lines.map((line) => (JSON.parse(line) as { text: string }).text));
   }
   const tokenizer = await bundle.wordTokenizer();
   const room = bundle.defaultMaxSequenceLength - tokenizer.prefix.length - tokenizer.suffix.length;
