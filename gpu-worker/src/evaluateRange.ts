@@ -62,6 +62,9 @@ export interface RangeTotals {
   skipped: SkippedRecord[];
   batches: number;
   inferenceMs: number;
+  /** Time tokenizing (on the tokenizer's threads, overlapping inference) and folding into the score states. */
+  tokenizeMs: number;
+  scoreMs: number;
   /** Token positions the model computed (rows × width, filler rows included), and how many held real tokens. */
   positions: number;
   rowTokens: number;
@@ -118,7 +121,9 @@ export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeT
     while (pending.length > 0 && pending[0]!.predicted !== undefined) {
       const record = pending.shift()!;
       batched -= 1;
+      const folding = performance.now();
       foldTextcat(states, record.id, (state) => updateTextcat(state, textcat, labelIndex, record.gold, record.predicted!));
+      totals.scoreMs += performance.now() - folding;
       await params.predictions?.writeCats(record.id, record.text, record.predicted!);
       totals.docs += 1;
       totals.tokens += record.tokens;
@@ -146,7 +151,14 @@ export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeT
     const items = chunk;
     chunk = [];
     chunkChars = 0;
-    encoding = items.length === 0 ? undefined : encoder.encodeBatch(items.map((item) => item.text)).then((ids) => ({ items, ids }));
+    const tokenizing = performance.now();
+    encoding =
+      items.length === 0
+        ? undefined
+        : encoder.encodeBatch(items.map((item) => item.text)).then((ids) => {
+            totals.tokenizeMs += performance.now() - tokenizing;
+            return { items, ids };
+          });
     // Awaited by the next dispatch; a run that fails before then must not leave it unhandled.
     encoding?.catch(() => undefined);
     if (ready !== undefined) await feed(await ready);
@@ -187,5 +199,7 @@ export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeT
   consumed = params.end - params.start;
   await finish();
   totals.inferenceMs = Math.round(totals.inferenceMs);
+  totals.tokenizeMs = Math.round(totals.tokenizeMs);
+  totals.scoreMs = Math.round(totals.scoreMs);
   return totals;
 }

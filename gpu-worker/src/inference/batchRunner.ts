@@ -5,7 +5,7 @@ import { runBatch } from './runBatch.js';
 
 /** Totals of a range before anything ran. */
 export function emptyRangeTotals(): RangeTotals {
-  return { docs: 0, tokens: 0, skippedCount: 0, skipped: [], batches: 0, inferenceMs: 0, positions: 0, rowTokens: 0 };
+  return { docs: 0, tokens: 0, skippedCount: 0, skipped: [], batches: 0, inferenceMs: 0, tokenizeMs: 0, scoreMs: 0, positions: 0, rowTokens: 0 };
 }
 
 /**

@@ -40,9 +40,12 @@ export async function scoreShardCall(
     readDocs(gold.path, format, { start: gold.start, end: gold.end, startLine: gold.startLine || 1 }),
     readDocs(predicted.path, format, { start: predicted.start, end: predicted.end, startLine: predicted.startLine || 1 }),
   );
+  let scoreMs = 0;
   for await (const example of examples) {
     signal.throwIfAborted();
+    const folding = performance.now();
     updateMetricStates(states, example);
+    scoreMs += performance.now() - folding;
     docs += 1;
     const now = performance.now();
     if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
@@ -64,7 +67,10 @@ export async function scoreShardCall(
   call.write({
     event: {
       $case: 'result',
-      value: { partial, stats: { workerId, wallMs: Math.round(performance.now() - started), inferenceMs: 0, batches: 0 } },
+      value: {
+        partial,
+        stats: { workerId, wallMs: Math.round(performance.now() - started), inferenceMs: 0, tokenizeMs: 0, scoreMs: Math.round(scoreMs), batches: 0 },
+      },
     },
   });
   call.end();

@@ -180,6 +180,8 @@ async function evaluateShardCall(
           workerId: options.workerId,
           wallMs: Math.round(performance.now() - started),
           inferenceMs: totals.inferenceMs,
+          tokenizeMs: totals.tokenizeMs,
+          scoreMs: totals.scoreMs,
           batches: totals.batches,
         },
       },

@@ -96,7 +96,9 @@ export async function evaluateTokenRange(params: EvaluateTokenRangeParams): Prom
       const unlabelled = doc.plan.owners.findIndex((owner, word) => owner !== null && doc.labels[word]! < 0);
       if (unlabelled >= 0) throw new InternalError(`document ${gold.id}: word ${unlabelled} got no prediction from its windows`);
       const predicted = predictedDoc(gold, labels, task.annotation, task.scheme);
+      const folding = performance.now();
       updateMetricStates(states, new ScoringExample(gold, predicted));
+      totals.scoreMs += performance.now() - folding;
       await params.predictions?.writeTokens(doc.located, predicted, labels, grouped);
       totals.docs += 1;
       totals.tokens += doc.subwords;
@@ -107,7 +109,9 @@ export async function evaluateTokenRange(params: EvaluateTokenRangeParams): Prom
   for await (const located of readDocs(params.path, task.format, { start: params.start, end: params.end, maxRecordBytes: params.maxRecordBytes || undefined })) {
     consumed = Math.max(consumed, Math.min(params.end, located.origin.byteOffset) - params.start);
     const words = located.doc.tokens.map((token) => token.text);
+    const tokenizing = performance.now();
     const { ids, firstSubwords } = await tokenizer.encode(words);
+    totals.tokenizeMs += performance.now() - tokenizing;
     const plan = planWindows(firstSubwords, ids.length, room);
     const doc: PendingDoc = { located, plan, labels: new Int32Array(words.length).fill(-1), windowsLeft: 0, subwords: ids.length };
     const owned = plan.windows.map((): number[] => []);
@@ -129,5 +133,7 @@ export async function evaluateTokenRange(params: EvaluateTokenRangeParams): Prom
   consumed = params.end - params.start;
   await finish();
   totals.inferenceMs = Math.round(totals.inferenceMs);
+  totals.tokenizeMs = Math.round(totals.tokenizeMs);
+  totals.scoreMs = Math.round(totals.scoreMs);
   return totals;
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import {
   BadRecordPolicy,
   clientCredentials,
+  type ShardStats,
   WorkerServiceClient,
 } from '@evalshard/proto';
 import { GPU_WORKER_MAIN_PATH, loadModelBundle, rowBatcher, type TokenBatch } from '@evalshard/gpu-worker';
@@ -18,169 +19,193 @@ import * as ort from 'onnxruntime-node';
 import { exactBatchingBench } from './exactBatchingBench.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const REPEAT = Number(process.env.BENCH_REPEAT ?? 4);
 const LIMITS = { maxDocs: 32, maxTokens: 8192 };
 const THREADS = 1;
 const TOKENIZE_CHUNK = 64;
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const modelDir = join(root, 'examples/spamassassin/model');
-
 const dir = mkdtempSync(join(tmpdir(), 'evalshard-bench-'));
-const corpus = join(dir, 'corpus.jsonl');
-writeFileSync(corpus, readFileSync(join(root, 'examples/spamassassin/test.jsonl'), 'utf8').repeat(REPEAT));
-const corpusBytes = statSync(corpus).size;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-const bundle = await loadModelBundle(modelDir, { executionProviders: ['cpu'], intraOpThreads: THREADS });
-const encoder = await bundle.encoderFor(bundle.defaultMaxSequenceLength);
-const texts = readFileSync(corpus, 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line, i) => parseTextcatRecord(Buffer.from(line), corpus, i).text);
+/**
+ * One text classifier: the worker over gRPC against a plain loop over the
+ * same model and batches, and optionally how the worker scales from one
+ * tokenizer thread to two.
+ */
+async function textcatWorkerBench(label: string, modelDir: string, repeat: number, scalingToo: boolean): Promise<void> {
+  const corpus = join(dir, `corpus-${repeat}.jsonl`);
+  writeFileSync(corpus, readFileSync(join(root, 'examples/spamassassin/test.jsonl'), 'utf8').repeat(repeat));
+  const corpusBytes = statSync(corpus).size;
 
-// The batches the worker forms (dynamic batching), built once for the plain loop.
-const dynamicBatcher = () => rowBatcher<number>('dynamic', bundle.defaultMaxSequenceLength, LIMITS);
-const batches: Array<TokenBatch<number>> = [];
-const batcher = dynamicBatcher();
-const allIds = await encoder.encodeBatch(texts);
-allIds.forEach((ids, item) => batches.push(...batcher.add({ ids, item })));
-batches.push(...batcher.flush());
+  const bundle = await loadModelBundle(modelDir, { executionProviders: ['cpu'], intraOpThreads: THREADS });
+  const encoder = await bundle.encoderFor(bundle.defaultMaxSequenceLength);
+  const texts = readFileSync(corpus, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, i) => parseTextcatRecord(Buffer.from(line), corpus, i).text);
 
-function tensorsOf(batch: TokenBatch<number>): Record<string, ort.Tensor> {
-  const size = batch.rows.length * batch.width;
-  const ids = new BigInt64Array(size);
-  const mask = new BigInt64Array(size);
-  batch.rows.forEach((row, r) => {
-    row.ids.forEach((id, column) => {
-      ids[r * batch.width + column] = BigInt(id);
-      mask[r * batch.width + column] = 1n;
+  // The batches the worker forms (dynamic batching), built once for the plain loop.
+  const dynamicBatcher = () => rowBatcher<number>('dynamic', bundle.defaultMaxSequenceLength, LIMITS);
+  const batches: Array<TokenBatch<number>> = [];
+  const batcher = dynamicBatcher();
+  const allIds = await encoder.encodeBatch(texts);
+  allIds.forEach((ids, item) => batches.push(...batcher.add({ ids, item })));
+  batches.push(...batcher.flush());
+
+  function tensorsOf(batch: TokenBatch<number>): Record<string, ort.Tensor> {
+    const size = batch.rows.length * batch.width;
+    const ids = new BigInt64Array(size);
+    const mask = new BigInt64Array(size);
+    batch.rows.forEach((row, r) => {
+      row.ids.forEach((id, column) => {
+        ids[r * batch.width + column] = BigInt(id);
+        mask[r * batch.width + column] = 1n;
+      });
     });
-  });
-  const dims = [batch.rows.length, batch.width];
-  return { input_ids: new ort.Tensor('int64', ids, dims), attention_mask: new ort.Tensor('int64', mask, dims) };
-}
-
-async function plainLoop(): Promise<number> {
-  const started = performance.now();
-  for (const batch of batches) {
-    const feeds = tensorsOf(batch);
-    const out = await bundle.session.run(feeds);
-    for (const tensor of [...Object.values(feeds), ...Object.values(out)]) (tensor as ort.Tensor).dispose();
+    const dims = [batch.rows.length, batch.width];
+    const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', ids, dims), attention_mask: new ort.Tensor('int64', mask, dims) };
+    if (bundle.inputs.some((input) => input.name === 'token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(size), dims);
+    return feeds;
   }
-  return texts.length / ((performance.now() - started) / 1000);
-}
 
-// A plain script over the corpus: read the file, parse each line, tokenize with the worker's library
-// (a chunk at a time), batch as the worker does, run the model.
-async function plainLoopWithTokenization(): Promise<number> {
-  const started = performance.now();
-  const local = dynamicBatcher();
-  const run = async (closed: Array<TokenBatch<number>>) => {
-    for (const batch of closed) {
+  async function plainLoop(): Promise<number> {
+    const started = performance.now();
+    for (const batch of batches) {
       const feeds = tensorsOf(batch);
       const out = await bundle.session.run(feeds);
       for (const tensor of [...Object.values(feeds), ...Object.values(out)]) (tensor as ort.Tensor).dispose();
     }
-  };
-  const lines = readFileSync(corpus, 'utf8').split('\n').filter((line) => line.trim() !== '');
-  for (let from = 0; from < lines.length; from += TOKENIZE_CHUNK) {
-    const chunk = lines.slice(from, from + TOKENIZE_CHUNK).map((line) => (JSON.parse(line) as { text: string }).text);
-    const ids = await encoder.encodeBatch(chunk);
-    for (const [k, one] of ids.entries()) await run(local.add({ ids: one, item: from + k }));
+    return texts.length / ((performance.now() - started) / 1000);
   }
-  await run(local.flush());
-  return lines.length / ((performance.now() - started) / 1000);
-}
 
-const workerProcess = new SupervisedProcess({
-  name: 'bench-gpu-worker',
-  command: process.execPath,
-  args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--intra-op-threads', String(THREADS)],
-  logFile: join(dir, 'worker.log'),
-  restart: false,
-});
-const client = new WorkerServiceClient(`127.0.0.1:${await workerProcess.start()}`, clientCredentials());
-const scorer = encodeScorerOptions({
-  textcat: { labels: bundle.labels, multiLabel: false, threshold: null, positiveLabel: 'spam', macroSummation: 'compensated' },
-});
+  // A plain script over the corpus: read the file, parse each line, tokenize with the worker's library
+  // (a chunk at a time), batch as the worker does, run the model.
+  async function plainLoopWithTokenization(): Promise<number> {
+    const started = performance.now();
+    const local = dynamicBatcher();
+    const run = async (closed: Array<TokenBatch<number>>) => {
+      for (const batch of closed) {
+        const feeds = tensorsOf(batch);
+        const out = await bundle.session.run(feeds);
+        for (const tensor of [...Object.values(feeds), ...Object.values(out)]) (tensor as ort.Tensor).dispose();
+      }
+    };
+    const lines = readFileSync(corpus, 'utf8').split('\n').filter((line) => line.trim() !== '');
+    for (let from = 0; from < lines.length; from += TOKENIZE_CHUNK) {
+      const chunk = lines.slice(from, from + TOKENIZE_CHUNK).map((line) => (JSON.parse(line) as { text: string }).text);
+      const ids = await encoder.encodeBatch(chunk);
+      for (const [k, one] of ids.entries()) await run(local.add({ ids: one, item: from + k }));
+    }
+    await run(local.flush());
+    return lines.length / ((performance.now() - started) / 1000);
+  }
 
-async function workerOverGrpc(on: WorkerServiceClient = client): Promise<number> {
-  const started = performance.now();
-  const result = await streamShard(
-    on,
-    {
-      runId: 'bench',
-      shardIndex: 0,
-      modelPath: modelDir,
-      digests: { model: bundle.digest, corpus: '', scorer: '' },
-      range: { path: corpus, start: 0, end: corpusBytes },
-      scorer,
-      batch: { ...LIMITS, maxSequenceLength: 0 },
-      onBadRecord: BadRecordPolicy.BAD_RECORD_POLICY_FAIL,
-      maxListedSkips: 0,
-      // The plain loop it is compared with batches dynamically too.
-      batching: 'dynamic',
-      savePredictions: '',
-      maxRecordBytes: 0,
-    },
-    { deadlineMs: 600_000 },
-  );
-  if (result.partial?.docs !== texts.length) throw new Error(`worker saw ${result.partial?.docs} docs, expected ${texts.length}`);
-  return texts.length / ((performance.now() - started) / 1000);
-}
-
-const variants: Array<[string, () => Promise<number>]> = [
-  ['plain onnxruntime-node loop (pre-tokenized batches)', plainLoop],
-  ['plain loop: read, parse, tokenize (same library), same batches', plainLoopWithTokenization],
-  ['evalshard worker over gRPC (read, parse, tokenize, infer, score)', () => workerOverGrpc()],
-];
-await workerOverGrpc(); // loads the model in the worker and warms both sides
-await plainLoop();
-const samples = new Map<string, number[]>(variants.map(([name]) => [name, []]));
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, measure] of variants) samples.get(name)!.push(await measure());
-}
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-console.log(
-  `bench:worker — ${texts.length} docs (demo corpus ×${REPEAT}, ${(corpusBytes / 1e6).toFixed(1)} MB), ` +
-    `${batches.length} batches of ≤${LIMITS.maxDocs} docs / ≤${LIMITS.maxTokens} padded tokens, ` +
-    `CPU execution provider, ${THREADS} intra-op thread each, ${ROUNDS} interleaved rounds`,
-);
-const width = Math.max(...variants.map(([name]) => name.length));
-for (const [name] of variants) {
-  const values = samples.get(name)!;
-  console.log(`  ${name.padEnd(width)}  ${median(values).toFixed(0).padStart(8)} docs/s   (rounds: ${values.map((v) => v.toFixed(0)).join(', ')})`);
-}
-const worker = median(samples.get(variants[2]![0])!);
-console.log(`  ratio worker / plain loop:                   ${(worker / median(samples.get(variants[0]![0])!)).toFixed(3)}`);
-console.log(`  ratio worker / plain loop + tokenization:    ${(worker / median(samples.get(variants[1]![0])!)).toFixed(3)}`);
-
-client.close();
-
-// Scaling with the tokenizer's threads: the same worker run with one and with two (RAYON_NUM_THREADS).
-const scaling: Array<[number, number]> = [];
-for (const threads of [1, 2]) {
-  const scaled = new SupervisedProcess({
-    name: `bench-gpu-worker-${threads}`,
+  const workerProcess = new SupervisedProcess({
+    name: 'bench-gpu-worker',
     command: process.execPath,
     args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--intra-op-threads', String(THREADS)],
-    env: { ...process.env, RAYON_NUM_THREADS: String(threads) },
-    logFile: join(dir, `worker-${threads}.log`),
+    logFile: join(dir, 'worker.log'),
     restart: false,
   });
-  const scaledClient = new WorkerServiceClient(`127.0.0.1:${await scaled.start()}`, clientCredentials());
-  await workerOverGrpc(scaledClient);
-  const rates: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) rates.push(await workerOverGrpc(scaledClient));
-  scaling.push([threads, median(rates)]);
-  scaledClient.close();
-  await scaled.stop();
+  const client = new WorkerServiceClient(`127.0.0.1:${await workerProcess.start()}`, clientCredentials());
+  const scorer = encodeScorerOptions({
+    textcat: { labels: bundle.labels, multiLabel: false, threshold: null, positiveLabel: 'spam', macroSummation: 'compensated' },
+  });
+
+  let lastWorkerRun: { stats: ShardStats; tokens: number; seconds: number } | undefined;
+
+  async function workerOverGrpc(on: WorkerServiceClient = client): Promise<number> {
+    const started = performance.now();
+    const result = await streamShard(
+      on,
+      {
+        runId: 'bench',
+        shardIndex: 0,
+        modelPath: modelDir,
+        digests: { model: bundle.digest, corpus: '', scorer: '' },
+        range: { path: corpus, start: 0, end: corpusBytes },
+        scorer,
+        batch: { ...LIMITS, maxSequenceLength: 0 },
+        onBadRecord: BadRecordPolicy.BAD_RECORD_POLICY_FAIL,
+        maxListedSkips: 0,
+        // The plain loop it is compared with batches dynamically too.
+        batching: 'dynamic',
+        savePredictions: '',
+        maxRecordBytes: 0,
+      },
+      { deadlineMs: 600_000 },
+    );
+    if (result.partial?.docs !== texts.length) throw new Error(`worker saw ${result.partial?.docs} docs, expected ${texts.length}`);
+    const seconds = (performance.now() - started) / 1000;
+    lastWorkerRun = { stats: result.stats!, tokens: result.partial.tokens, seconds };
+    return texts.length / seconds;
+  }
+
+  const variants: Array<[string, () => Promise<number>]> = [
+    ['plain onnxruntime-node loop (pre-tokenized batches)', plainLoop],
+    ['plain loop: read, parse, tokenize (same library), same batches', plainLoopWithTokenization],
+    ['evalshard worker over gRPC (read, parse, tokenize, infer, score)', () => workerOverGrpc()],
+  ];
+  await workerOverGrpc(); // loads the model in the worker and warms both sides
+  await plainLoop();
+  const samples = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, measure] of variants) samples.get(name)!.push(await measure());
+  }
+
+  console.log(
+    `${label}: ${texts.length} docs (demo corpus ×${repeat}, ${(corpusBytes / 1e6).toFixed(1)} MB), ` +
+      `${batches.length} batches of ≤${LIMITS.maxDocs} docs / ≤${LIMITS.maxTokens} padded tokens, ` +
+      `CPU execution provider, ${THREADS} intra-op thread each, ${ROUNDS} interleaved rounds`,
+  );
+  const width = Math.max(...variants.map(([name]) => name.length));
+  for (const [name] of variants) {
+    const values = samples.get(name)!;
+    console.log(`  ${name.padEnd(width)}  ${median(values).toFixed(0).padStart(8)} docs/s   (rounds: ${values.map((v) => v.toFixed(0)).join(', ')})`);
+  }
+  const worker = median(samples.get(variants[2]![0])!);
+  console.log(`  ratio worker / plain loop:                   ${(worker / median(samples.get(variants[0]![0])!)).toFixed(3)}`);
+  console.log(`  ratio worker / plain loop + tokenization:    ${(worker / median(samples.get(variants[1]![0])!)).toFixed(3)}`);
+  if (lastWorkerRun !== undefined) {
+    const { stats, tokens, seconds } = lastWorkerRun;
+    const share = (ms: number) => `${((100 * ms) / stats.wallMs).toFixed(0)} %`;
+    console.log(
+      `  worker, last round: ${(tokens / seconds).toFixed(0)} tokens/s; of its ${stats.wallMs} ms: tokenizing ${share(stats.tokenizeMs)} ` +
+        `(on the tokenizer's threads, overlapping inference), inference ${share(stats.inferenceMs)}, scoring ${share(stats.scoreMs)}`,
+    );
+  }
+
+  client.close();
+  if (scalingToo) {
+    // Scaling with the tokenizer's threads: the same worker run with one and with two (RAYON_NUM_THREADS).
+    const scaling: Array<[number, number]> = [];
+    for (const threads of [1, 2]) {
+      const scaled = new SupervisedProcess({
+        name: `bench-gpu-worker-${threads}`,
+        command: process.execPath,
+        args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--intra-op-threads', String(THREADS)],
+        env: { ...process.env, RAYON_NUM_THREADS: String(threads) },
+        logFile: join(dir, `worker-${threads}.log`),
+        restart: false,
+      });
+      const scaledClient = new WorkerServiceClient(`127.0.0.1:${await scaled.start()}`, clientCredentials());
+      await workerOverGrpc(scaledClient);
+      const rates: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) rates.push(await workerOverGrpc(scaledClient));
+      scaling.push([threads, median(rates)]);
+      scaledClient.close();
+      await scaled.stop();
+    }
+    console.log(
+      `  worker with 1 tokenizer thread: ${scaling[0]![1].toFixed(0)} docs/s; with 2: ${scaling[1]![1].toFixed(0)} docs/s ` +
+        `(×${(scaling[1]![1] / scaling[0]![1]).toFixed(2)})`,
+    );
+  }
+  await workerProcess.stop();
+  await bundle.release();
 }
-console.log(
-  `  worker with 1 tokenizer thread: ${scaling[0]![1].toFixed(0)} docs/s; with 2: ${scaling[1]![1].toFixed(0)} docs/s ` +
-    `(×${(scaling[1]![1] / scaling[0]![1]).toFixed(2)})`,
-);
+
+console.log(`bench:worker — CPU execution provider, ${THREADS} intra-op thread each, ${ROUNDS} interleaved rounds, medians`);
+await textcatWorkerBench('demo model (bag of word pieces)', join(root, 'examples/spamassassin/model'), Number(process.env.BENCH_REPEAT ?? 4), true);
+await textcatWorkerBench('BERT-style spam classifier (examples/transformers/spam)', join(root, 'examples/transformers/spam/model'), 1, false);
 await exactBatchingBench(root, ROUNDS, THREADS);
-await workerProcess.stop();
-await bundle.release();
 rmSync(dir, { recursive: true, force: true });
