@@ -32,7 +32,7 @@ export { encodeScorerOptions, decodeScorerOptions, scorerDigest, sha256Hex, type
 export { OrderedMerge } from './orderedMerge.js';
 export { partialDigest } from './partial/partialDigest.js';
 export { PartialStore, type RunRecord, type StoreOutcome } from './service/partialStore.js';
-export { finalizeRun } from './service/finalizeRun.js';
+export { finalizeRun, foldCompletedBlock, BLOCK_SHARDS } from './service/finalizeRun.js';
 export { RunHistory, RUN_STATUSES, type RunStatus } from './history/runHistory.js';
 export { percentileInterval } from './bootstrap/percentileInterval.js';
 export { poissonWeight } from './bootstrap/poissonWeight.js';

@@ -1,16 +1,35 @@
-import type { FinalizeRunResponse, SkippedRecord } from '@evalshard/proto';
+import type { FinalizeRunResponse, PartialScore, SkippedRecord } from '@evalshard/proto';
 import { InputError } from '../errors.js';
 import { stringifyJson } from '../json/orderedJson.js';
-import { decodeMetricStates, finalizeMetricStates, mergeMetricStates, replicateScalarScores, reportedFamilies, type MetricStates } from '../metricStates.js';
+import {
+  decodeMetricStates,
+  encodeMetricStates,
+  finalizeMetricStates,
+  mergeMetricStates,
+  replicateScalarScores,
+  reportedFamilies,
+  type MetricStates,
+} from '../metricStates.js';
 import { OrderedMerge } from '../orderedMerge.js';
-import { decodeScorerOptions } from '../scorerOptions.js';
-import type { PartialStore } from './partialStore.js';
+import { decodeScorerOptions, type ScorerOptions } from '../scorerOptions.js';
+import type { MergedBlock, PartialStore } from './partialStore.js';
 import { formatShardList } from './shardRanges.js';
+
+/**
+ * Consecutive shards merged together as soon as all of them are stored, so
+ * that finalize merges one state per block instead of one per shard: a
+ * 100,000-shard run finalizes from about a hundred states.
+ */
+export const BLOCK_SHARDS = 1024;
+// A block keeps as many skipped records as a report may list.
+const BLOCK_LISTED_SKIPS = 10_000;
 
 /**
  * Merges a run's stored partials in shard order into its scores. Refuses,
  * naming them, while any planned shard is missing: a report over part of the
- * corpus would look like a report over all of it.
+ * corpus would look like a report over all of it. Complete blocks come
+ * merged already (foldCompletedBlock); the rest are merged here. Merging is
+ * associative, so the bits do not depend on where the blocks fall.
  */
 export function finalizeRun(store: PartialStore, runId: string, maxListedSkips: number): FinalizeRunResponse {
   const started = performance.now();
@@ -25,18 +44,17 @@ export function finalizeRun(store: PartialStore, runId: string, maxListedSkips: 
   }
   const options = decodeScorerOptions(run.scorer);
   const merger = new OrderedMerge<MetricStates>(mergeMetricStates);
-  let docs = 0;
-  let tokens = 0;
-  let bytes = 0;
-  let skippedCount = 0;
+  const totals = { docs: 0, tokens: 0, bytes: 0, skippedCount: 0 };
   const skipped: SkippedRecord[] = [];
-  for (const partial of store.partials(runId)) {
-    merger.push(decodeMetricStates(partial.states, options));
-    docs += partial.docs;
-    tokens += partial.tokens;
-    bytes += partial.bytes;
-    skippedCount += partial.skippedCount;
-    for (const record of partial.skipped) if (skipped.length < maxListedSkips) skipped.push(record);
+  for (let block = 0; block * BLOCK_SHARDS < run.shardCount; block++) {
+    const merged = store.getBlock(runId, block) ?? mergeBlock(store, runId, block, run.shardCount, options);
+    if (merged === undefined) continue;
+    merger.push(decodeMetricStates(merged.states, options));
+    totals.docs += merged.docs;
+    totals.tokens += merged.tokens;
+    totals.bytes += merged.bytes;
+    totals.skippedCount += merged.skippedCount;
+    for (const record of merged.skipped) if (skipped.length < maxListedSkips) skipped.push(record);
   }
   const merged = merger.result();
   if (merged === undefined) throw new InputError(`run ${runId} plans no shards`, { code: 'EMPTY_RUN' });
@@ -45,14 +63,51 @@ export function finalizeRun(store: PartialStore, runId: string, maxListedSkips: 
   return {
     scoresJson: stringifyJson(scores),
     shardCount: run.shardCount,
-    docs,
-    tokens,
-    bytes,
-    skippedCount,
+    ...totals,
     skipped,
     conflicts: store.conflicts(runId),
     finalizeMs: Math.round(performance.now() - started),
     families,
     replicatesJson: merged.replicates.length === 0 ? '' : JSON.stringify(replicateScalarScores(merged, { onlyAnnotated: options.onlyAnnotated })),
   };
+}
+
+/**
+ * After a partial is stored: when that completes its block, merges the
+ * block and keeps the result, so finalize need not. Only a full block is
+ * merged ahead; the last, partial one is merged at finalize.
+ */
+export function foldCompletedBlock(store: PartialStore, runId: string, shardIndex: number): void {
+  const run = store.getRun(runId);
+  if (run === undefined) return;
+  const block = Math.floor(shardIndex / BLOCK_SHARDS);
+  const from = block * BLOCK_SHARDS;
+  const to = Math.min(run.shardCount, from + BLOCK_SHARDS);
+  if (to - from < BLOCK_SHARDS || store.storedInRange(runId, from, to) < to - from) return;
+  if (store.getBlock(runId, block) !== undefined) return;
+  const merged = mergeBlock(store, runId, block, run.shardCount, decodeScorerOptions(run.scorer));
+  if (merged !== undefined) store.putBlock(runId, block, merged);
+}
+
+function mergeBlock(store: PartialStore, runId: string, block: number, shardCount: number, options: ScorerOptions): MergedBlock | undefined {
+  const from = block * BLOCK_SHARDS;
+  const to = Math.min(shardCount, from + BLOCK_SHARDS);
+  const merger = new OrderedMerge<MetricStates>(mergeMetricStates);
+  const merged: Omit<MergedBlock, 'states'> = { docs: 0, tokens: 0, bytes: 0, skippedCount: 0, skipped: [] };
+  let any = false;
+  for (const partial of store.partialsInRange(runId, from, to)) {
+    any = true;
+    merger.push(decodeMetricStates(partial.states, options));
+    addCounts(merged, partial);
+  }
+  const states = merger.result();
+  return any && states !== undefined ? { ...merged, states: encodeMetricStates(states) } : undefined;
+}
+
+function addCounts(into: Omit<MergedBlock, 'states'>, partial: PartialScore): void {
+  into.docs += partial.docs;
+  into.tokens += partial.tokens;
+  into.bytes += partial.bytes;
+  into.skippedCount += partial.skippedCount;
+  for (const record of partial.skipped) if (into.skipped.length < BLOCK_LISTED_SKIPS) into.skipped.push(record);
 }

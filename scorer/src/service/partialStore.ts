@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { PartialScore, RunDigests, ScorerConfig, ShardStats } from '@evalshard/proto';
+import { MetricStates, PartialScore, RunDigests, ScorerConfig, ShardStats, type SkippedRecord } from '@evalshard/proto';
 import { InputError } from '../errors.js';
 import { partialDigest } from '../partial/partialDigest.js';
 
@@ -21,6 +21,16 @@ export interface StoredShardRow {
   shardIndex: number;
   digest: string;
   docs: number;
+}
+
+/** The merge of one block of consecutive shards (see finalizeRun), with their counts and first skipped records. */
+export interface MergedBlock {
+  docs: number;
+  tokens: number;
+  bytes: number;
+  skippedCount: number;
+  skipped: SkippedRecord[];
+  states: MetricStates;
 }
 
 export interface ConflictRow {
@@ -61,6 +71,17 @@ export class PartialStore {
         stats BLOB,
         stored_at TEXT NOT NULL,
         PRIMARY KEY (run_id, shard_index)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS merged_blocks (
+        run_id TEXT NOT NULL,
+        block INTEGER NOT NULL,
+        docs INTEGER NOT NULL,
+        tokens INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        skipped_count INTEGER NOT NULL,
+        skipped TEXT NOT NULL,
+        states BLOB NOT NULL,
+        PRIMARY KEY (run_id, block)
       ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS conflicts (
         run_id TEXT NOT NULL,
@@ -179,6 +200,54 @@ export class PartialStore {
       .prepare('SELECT partial FROM partials WHERE run_id = ? ORDER BY shard_index')
       .iterate(runId) as IterableIterator<{ partial: Buffer }>;
     for (const row of rows) yield PartialScore.decode(row.partial);
+  }
+
+  /** Stored partials of shards [fromShard, toShard), in shard order, decoded one at a time. */
+  *partialsInRange(runId: string, fromShard: number, toShard: number): Generator<PartialScore> {
+    const rows = this.db
+      .prepare('SELECT partial FROM partials WHERE run_id = ? AND shard_index >= ? AND shard_index < ? ORDER BY shard_index')
+      .iterate(runId, fromShard, toShard) as IterableIterator<{ partial: Buffer }>;
+    for (const row of rows) yield PartialScore.decode(row.partial);
+  }
+
+  storedInRange(runId: string, fromShard: number, toShard: number): number {
+    const row = this.db
+      .prepare('SELECT count(*) AS n FROM partials WHERE run_id = ? AND shard_index >= ? AND shard_index < ?')
+      .get(runId, fromShard, toShard) as { n: number };
+    return row.n;
+  }
+
+  getBlock(runId: string, block: number): MergedBlock | undefined {
+    const row = this.db.prepare('SELECT * FROM merged_blocks WHERE run_id = ? AND block = ?').get(runId, block) as
+      | { docs: number; tokens: number; bytes: number; skipped_count: number; skipped: string; states: Buffer }
+      | undefined;
+    if (row === undefined) return undefined;
+    return {
+      docs: row.docs,
+      tokens: row.tokens,
+      bytes: row.bytes,
+      skippedCount: row.skipped_count,
+      skipped: JSON.parse(row.skipped) as SkippedRecord[],
+      states: MetricStates.decode(row.states),
+    };
+  }
+
+  /** Keeps a block's merged states; a block is merged from stored partials only, so a second write changes nothing. */
+  putBlock(runId: string, block: number, merged: MergedBlock): void {
+    this.db
+      .prepare(
+        'INSERT OR IGNORE INTO merged_blocks (run_id, block, docs, tokens, bytes, skipped_count, skipped, states) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        runId,
+        block,
+        merged.docs,
+        merged.tokens,
+        merged.bytes,
+        merged.skippedCount,
+        JSON.stringify(merged.skipped),
+        Buffer.from(MetricStates.encode(merged.states).finish()),
+      );
   }
 
   conflicts(runId: string): ConflictRow[] {

@@ -27,6 +27,8 @@ export async function scorerCommand(argv: string[]): Promise<void> {
     events: {
       onConflict: (runId, shard, stored, rejected) =>
         console.error(`run ${runId} shard ${shard}: kept ${stored.slice(0, 12)}, rejected a differing ${rejected.slice(0, 12)}`),
+      onBlockFoldFailed: (runId, shard, error) =>
+        console.error(`run ${runId}: merging the block of shard ${shard} ahead failed (finalize merges it instead): ${String(error)}`),
     },
   });
   console.log(JSON.stringify({ event: 'listening', service: 'scorer', host: values.host, port: server.port }));

@@ -3,7 +3,7 @@ import { SubmitOutcome, type RunEntry, type ScorerServiceServer } from '@evalsha
 import { InputError } from '../errors.js';
 import { decodeMetricStates } from '../metricStates.js';
 import { decodeScorerOptions, scorerDigest } from '../scorerOptions.js';
-import { finalizeRun } from './finalizeRun.js';
+import { finalizeRun, foldCompletedBlock } from './finalizeRun.js';
 import { toServiceError } from './grpcStatus.js';
 import type { RunHistory } from '../history/runHistory.js';
 import type { PartialStore } from './partialStore.js';
@@ -12,6 +12,7 @@ const DEFAULT_LISTED_SKIPS = 20;
 
 export interface ScorerServiceEvents {
   onConflict?: (runId: string, shardIndex: number, storedDigest: string, rejectedDigest: string) => void;
+  onBlockFoldFailed?: (runId: string, shardIndex: number, error: unknown) => void;
 }
 
 export function createScorerService(
@@ -60,6 +61,16 @@ export function createScorerService(
       // A partial that cannot be decoded with the run's options must not be stored.
       decodeMetricStates(partial.states, decodeScorerOptions(run.scorer));
       const result = store.submit(partial, request.stats);
+      if (result.outcome === 'stored') {
+        // After the reply: the partial is durable already, and a failed fold only leaves the block to finalize.
+        setImmediate(() => {
+          try {
+            foldCompletedBlock(store, partial.runId, partial.shardIndex);
+          } catch (error) {
+            events.onBlockFoldFailed?.(partial.runId, partial.shardIndex, error);
+          }
+        });
+      }
       if (result.outcome === 'conflict') {
         events.onConflict?.(partial.runId, partial.shardIndex, result.storedDigest, result.digest);
         return { outcome: SubmitOutcome.SUBMIT_OUTCOME_CONFLICT, digest: result.digest, storedDigest: result.storedDigest };
