@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
-import { unannotatedToken, type ScoredDoc, type ScoredToken } from '../docs/scoredDoc.js';
+import { codePointLength, unannotatedToken, type ScoredDoc, type ScoredToken } from '../docs/scoredDoc.js';
 import { setSentenceStarts } from '../docs/setSentenceStarts.js';
 import { commentValue } from './blockDocuments.js';
 import { lineWhere, type Line, type LineBlock } from './readLineBlocks.js';
@@ -20,6 +20,8 @@ export function conlluDoc(path: string, sentences: LineBlock[]): ScoredDoc {
   const tokens: ScoredToken[] = [];
   const sentenceStarts: number[] = [];
   let text = '';
+  // Offsets in code points, counted as the text grows (counting the text each time is quadratic).
+  let offset = 0;
   for (const sentence of sentences) {
     const first = tokens.length;
     sentenceStarts.push(first);
@@ -71,7 +73,7 @@ export function conlluDoc(path: string, sentences: LineBlock[]): ScoredDoc {
       const wordNumber = k + 1;
       const space = !(insideRange.has(wordNumber) || noSpaceAfter.has(wordNumber));
       tokens.push({
-        ...unannotatedToken(form, [...text].length, space, first + k),
+        ...unannotatedToken(form, offset, space, first + k),
         tag: xpos === '_' ? null : xpos,
         pos: upos === '_' ? null : upos,
         morph: feats === '_' ? null : feats,
@@ -80,6 +82,7 @@ export function conlluDoc(path: string, sentences: LineBlock[]): ScoredDoc {
         head: headIndex,
       });
       text += form + (space ? ' ' : '');
+      offset += codePointLength(form) + (space ? 1 : 0);
     });
   }
   if (tokens.some((token) => token.dep !== null)) {

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
 import { entsFromTags } from '../docs/entsFromTags.js';
-import { unannotatedToken, type ScoredDoc, type ScoredToken } from '../docs/scoredDoc.js';
+import { codePointLength, unannotatedToken, type ScoredDoc, type ScoredToken } from '../docs/scoredDoc.js';
 import { commentValue } from './blockDocuments.js';
 import { lineWhere, type LineBlock } from './readLineBlocks.js';
 
@@ -39,16 +39,18 @@ export function iobDoc(path: string, sentences: LineBlock[]): ScoredDoc {
     }
     tagSequences.push(tags);
   }
-  let text = '';
+  // Offsets count code points, as Python's str does; counted as the text grows (counting the text each time is quadratic).
+  let offset = 0;
   const tokens: ScoredToken[] = words.map((word, i) => {
     const token: ScoredToken = {
-      ...unannotatedToken(word, [...text].length, true, i),
+      ...unannotatedToken(word, offset, true, i),
       sentStart: sentenceStarts.has(i) ? 1 : -1,
       entIob: 2,
     };
-    text += `${word} `;
+    offset += codePointLength(word) + 1;
     return token;
   });
+  const text = words.map((word) => `${word} `).join('');
   const ents = entsFromTags(tokens, tagSequences.flat());
   return { id, text, tokens, ents, spans: new Map(), cats: [], hasUnknownSpaces: true, tagSequences };
 }

@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import { entriesOf } from '../json/orderedJson.js';
 import { parseJsonRecord } from '../json/parseJsonRecord.js';
 import { CodePointText, pyIsSpace, withoutSpace } from './pythonText.js';
-import { unannotatedToken, type ScoredDoc, type ScoredToken, type TokenSpan } from './scoredDoc.js';
+import { codePointLength, unannotatedToken, type ScoredDoc, type ScoredToken, type TokenSpan } from './scoredDoc.js';
 import { setSentenceStarts } from './setSentenceStarts.js';
 
 /** Universal POS tags spaCy accepts ("" is none). */
@@ -203,7 +203,7 @@ function spacesFor(words: string[], text: string, fail: (reason: string) => neve
     }
     rebuilt.push(word);
     spaces.push(false);
-    position += [...word].length;
+    position += codePointLength(word);
     if (position < source.length && source.codePointAt(position) === 0x20) {
       spaces[spaces.length - 1] = true;
       position += 1;

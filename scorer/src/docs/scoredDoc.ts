@@ -26,12 +26,29 @@ export interface ScoredToken {
   entIob: 0 | 1 | 2 | 3;
 }
 
+/** Length in code points, as Python's len(str), without building an array of them. */
+export function codePointLength(text: string): number {
+  let count = text.length;
+  for (let i = 0; i + 1 < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      // A high surrogate followed by a low one is one code point; a lone one counts alone, as in Python.
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count -= 1;
+        i += 1;
+      }
+    }
+  }
+  return count;
+}
+
 /** A token with no annotation: what a reader fills in. Lengths and offsets in code points. */
 export function unannotatedToken(text: string, idx: number, space: boolean, index: number): ScoredToken {
   return {
     text,
     idx,
-    length: [...text].length,
+    length: codePointLength(text),
     space,
     tag: null,
     pos: null,
