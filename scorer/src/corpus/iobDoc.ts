@@ -42,11 +42,10 @@ export function iobDoc(path: string, sentences: LineBlock[]): ScoredDoc {
   // Offsets count code points, as Python's str does; counted as the text grows (counting the text each time is quadratic).
   let offset = 0;
   const tokens: ScoredToken[] = words.map((word, i) => {
-    const token: ScoredToken = {
-      ...unannotatedToken(word, offset, true, i),
-      sentStart: sentenceStarts.has(i) ? 1 : -1,
-      entIob: 2,
-    };
+    // Filled in place: spreading a fresh token per word costs more than reading the file.
+    const token = unannotatedToken(word, offset, true, i);
+    token.sentStart = sentenceStarts.has(i) ? 1 : -1;
+    token.entIob = 2;
     offset += codePointLength(word) + 1;
     return token;
   });

@@ -12,15 +12,10 @@ import {
 } from '../metricStates.js';
 import { OrderedMerge } from '../orderedMerge.js';
 import { decodeScorerOptions, type ScorerOptions } from '../scorerOptions.js';
-import type { MergedBlock, PartialStore } from './partialStore.js';
+import { BLOCK_SHARDS, type MergedBlock, type PartialStore } from './partialStore.js';
 import { formatShardList } from './shardRanges.js';
 
-/**
- * Consecutive shards merged together as soon as all of them are stored, so
- * that finalize merges one state per block instead of one per shard: a
- * 100,000-shard run finalizes from about a hundred states.
- */
-export const BLOCK_SHARDS = 1024;
+export { BLOCK_SHARDS };
 // A block keeps as many skipped records as a report may list.
 const BLOCK_LISTED_SKIPS = 10_000;
 
@@ -83,7 +78,7 @@ export function foldCompletedBlock(store: PartialStore, runId: string, shardInde
   const block = Math.floor(shardIndex / BLOCK_SHARDS);
   const from = block * BLOCK_SHARDS;
   const to = Math.min(run.shardCount, from + BLOCK_SHARDS);
-  if (to - from < BLOCK_SHARDS || store.storedInRange(runId, from, to) < to - from) return;
+  if (to - from < BLOCK_SHARDS || store.storedInBlock(runId, block) < BLOCK_SHARDS) return;
   if (store.getBlock(runId, block) !== undefined) return;
   const merged = mergeBlock(store, runId, block, run.shardCount, decodeScorerOptions(run.scorer));
   if (merged !== undefined) store.putBlock(runId, block, merged);
