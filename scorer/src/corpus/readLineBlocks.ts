@@ -35,7 +35,7 @@ export async function* readLineBlocks(path: string, start: number, startLine?: n
   let partialLine = !position.lineStart;
   let block: LineBlock | undefined;
   let lineNumber = start === 0 ? 1 : startLine ?? 0;
-  for await (const line of readLines(path, start)) {
+  for await (const lines of readLines(path, start)) for (const line of lines) {
     line.number = lineNumber;
     if (lineNumber > 0) lineNumber++;
     const blank = line.text.trim() === '';
@@ -58,7 +58,8 @@ export async function* readLineBlocks(path: string, start: number, startLine?: n
   if (block !== undefined) yield block;
 }
 
-async function* readLines(path: string, start: number): AsyncGenerator<Line> {
+// The lines of a chunk at a time: one await per megabyte, not per line.
+async function* readLines(path: string, start: number): AsyncGenerator<Line[]> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -76,15 +77,17 @@ async function* readLines(path: string, start: number): AsyncGenerator<Line> {
       position += bytesRead;
       const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
       let cursor = 0;
+      const lines: Line[] = [];
       for (let newline = data.indexOf(0x0a); newline >= 0; newline = data.indexOf(0x0a, cursor)) {
-        yield { offset: carryOffset + cursor, number: 0, text: decode(data.subarray(cursor, newline), path, carryOffset + cursor) };
+        lines.push({ offset: carryOffset + cursor, number: 0, text: decode(data.subarray(cursor, newline), path, carryOffset + cursor) });
         cursor = newline + 1;
       }
+      yield lines;
       // Copy: the chunk buffer is reused by the next read.
       carry = Buffer.from(data.subarray(cursor));
       carryOffset += cursor;
     }
-    if (carry.length > 0) yield { offset: carryOffset, number: 0, text: decode(carry, path, carryOffset) };
+    if (carry.length > 0) yield [{ offset: carryOffset, number: 0, text: decode(carry, path, carryOffset) }];
   } finally {
     await handle.close();
   }
