@@ -1,14 +1,14 @@
 import { Metadata, type ServiceError } from '@grpc/grpc-js';
 import {
   clientCredentials,
+  ListRunsRequest,
+  RunEntry,
   ScorerServiceClient,
   type FinalizeRunRequest,
   type FinalizeRunResponse,
   type GetRunResponse,
-  type ListRunsRequest,
   type ListRunsResponse,
   type RecordRunResponse,
-  type RunEntry,
   type ListShardsRequest,
   type ListShardsResponse,
   type OpenRunRequest,
@@ -29,25 +29,6 @@ type Unary<Request, Response> = (
   options: { deadline: number },
   callback: (error: ServiceError | null, response: Response) => void,
 ) => unknown;
-
-const EMPTY_ENTRY: RunEntry = {
-  runId: '',
-  workflowId: '',
-  schedule: '',
-  trigger: '',
-  status: '',
-  startedAt: '',
-  finishedAt: '',
-  specJson: '',
-  modelPath: '',
-  digests: undefined,
-  scoresJson: '',
-  statsJson: '',
-  replicatesJson: '',
-  bootstrapJson: '',
-  message: '',
-  gatesJson: '',
-};
 
 /** Promise-returning scorer calls, each with a deadline. */
 export class ScorerClient {
@@ -74,11 +55,11 @@ export class ScorerClient {
   }
 
   recordRun(entry: Partial<RunEntry> & { runId: string }): Promise<RecordRunResponse> {
-    return this.call(this.client.recordRun, { entry: { ...EMPTY_ENTRY, ...entry } }, UNARY_DEADLINE_MS);
+    return this.call(this.client.recordRun, { entry: RunEntry.fromPartial(entry) }, UNARY_DEADLINE_MS);
   }
 
   listRuns(request: Partial<ListRunsRequest>): Promise<ListRunsResponse> {
-    return this.call(this.client.listRuns, { schedule: '', status: '', last: 0, ...request }, UNARY_DEADLINE_MS);
+    return this.call(this.client.listRuns, ListRunsRequest.fromPartial(request), UNARY_DEADLINE_MS);
   }
 
   getRun(runId: string): Promise<GetRunResponse> {

@@ -1,31 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunEntry } from '@evalshard/proto';
+import { RunEntry } from '@evalshard/proto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
 import { RUN_STATUSES, RunHistory } from './runHistory.js';
 
 // A full entry as the service receives it: proto3 strings are '' when unset.
 function entry(fields: Partial<RunEntry> & { runId: string }): RunEntry {
-  return {
-    workflowId: '',
-    schedule: '',
-    trigger: '',
-    status: '',
-    startedAt: '',
-    finishedAt: '',
-    specJson: '',
-    modelPath: '',
-    digests: undefined,
-    scoresJson: '',
-    statsJson: '',
-    replicatesJson: '',
-    bootstrapJson: '',
-    message: '',
-    gatesJson: '',
-    ...fields,
-  };
+  return RunEntry.fromPartial(fields);
 }
 
 const opened: RunHistory[] = [];

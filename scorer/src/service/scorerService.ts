@@ -1,5 +1,5 @@
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
-import { SubmitOutcome, type RunEntry, type ScorerServiceServer } from '@evalshard/proto';
+import { RunEntry, SubmitOutcome, type ScorerServiceServer } from '@evalshard/proto';
 import { InputError } from '../errors.js';
 import { decodeMetricStates } from '../metricStates.js';
 import { decodeScorerOptions, scorerDigest } from '../scorerOptions.js';
@@ -94,7 +94,7 @@ export function createScorerService(
       const final = finalizeRun(store, request.runId, request.maxListedSkips === 0 ? DEFAULT_LISTED_SKIPS : request.maxListedSkips);
       // Replicates stay here, with the run's history entry, rather than travel through workflow history.
       if (final.replicatesJson !== '' && history.get(request.runId) !== undefined) {
-        history.record({ ...emptyEntry(request.runId), replicatesJson: final.replicatesJson });
+        history.record(RunEntry.fromPartial({ runId: request.runId, replicatesJson: final.replicatesJson }));
       }
       return final;
     }),
@@ -122,12 +122,5 @@ function unary<Request, Response>(handler: (request: Request) => Response) {
     } catch (error) {
       callback(toServiceError(error));
     }
-  };
-}
-
-function emptyEntry(runId: string): RunEntry {
-  return {
-    runId, workflowId: '', schedule: '', trigger: '', status: '', startedAt: '', finishedAt: '', specJson: '', modelPath: '',
-    digests: undefined, scoresJson: '', statsJson: '', replicatesJson: '', bootstrapJson: '', message: '', gatesJson: '',
   };
 }
