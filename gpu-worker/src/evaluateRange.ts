@@ -198,8 +198,5 @@ export async function evaluateRange(params: EvaluateRangeParams): Promise<RangeT
   await run(batcher.flush());
   consumed = params.end - params.start;
   await finish();
-  totals.inferenceMs = Math.round(totals.inferenceMs);
-  totals.tokenizeMs = Math.round(totals.tokenizeMs);
-  totals.scoreMs = Math.round(totals.scoreMs);
   return totals;
 }

@@ -179,9 +179,10 @@ async function evaluateShardCall(
         stats: {
           workerId: options.workerId,
           wallMs: Math.round(performance.now() - started),
-          inferenceMs: totals.inferenceMs,
-          tokenizeMs: totals.tokenizeMs,
-          scoreMs: totals.scoreMs,
+          // Whole milliseconds: the fields are integers; the evaluators sum fractions.
+          inferenceMs: Math.round(totals.inferenceMs),
+          tokenizeMs: Math.round(totals.tokenizeMs),
+          scoreMs: Math.round(totals.scoreMs),
           batches: totals.batches,
         },
       },

@@ -132,8 +132,5 @@ export async function evaluateTokenRange(params: EvaluateTokenRangeParams): Prom
   await run(batcher.flush());
   consumed = params.end - params.start;
   await finish();
-  totals.inferenceMs = Math.round(totals.inferenceMs);
-  totals.tokenizeMs = Math.round(totals.tokenizeMs);
-  totals.scoreMs = Math.round(totals.scoreMs);
   return totals;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '@evalshard/scorer';
-import { Tokenizer } from 'tokenizers';
+import type { Tokenizer } from 'tokenizers';
+import { loadNativeTokenizer } from './nativeTokenizer.js';
 
 /**
  * Text into a text classifier's input ids with the bundle's tokenizer.json,
@@ -34,38 +35,14 @@ export class TextEncoder {
   }
 
   static async fromFile(file: string, maxLength: number): Promise<TextEncoder> {
-    let tokenizer: Tokenizer;
-    let json: TokenizerJson;
-    try {
-      json = JSON.parse(await readFile(file, 'utf8')) as TokenizerJson;
-      tokenizer = Tokenizer.fromFile(file);
-    } catch (error) {
-      throw new InputError(`${file}: the tokenizer does not load (${(error as Error).message})`, { file, code: 'BAD_MODEL', cause: error });
-    }
-    tokenizer.disableTruncation();
-    tokenizer.disablePadding();
-    const probe = 'hello world';
-    const plain = (await tokenizer.encode(probe, null, { addSpecialTokens: false })).getIds();
-    const decorated = (await tokenizer.encode(probe, null, { addSpecialTokens: true })).getIds();
-    let start = -1;
-    for (let at = 0; at + plain.length <= decorated.length && start < 0; at++) {
-      if (plain.every((id, i) => decorated[at + i] === id)) start = at;
-    }
-    if (start < 0) {
-      throw new InputError(`${file}: the post-processor rewrites the text's tokens; only added special tokens are supported`, {
-        file,
-        code: 'UNSUPPORTED_TOKENIZER',
-      });
-    }
-    const prefix = decorated.slice(0, start);
-    const suffix = decorated.slice(start + plain.length);
+    const { tokenizer, prefix, suffix, padId } = await loadNativeTokenizer(file);
     if (maxLength <= prefix.length + suffix.length) {
       throw new InputError(
         `maximum sequence length ${maxLength} leaves no room for text next to ${prefix.length + suffix.length} special tokens`,
         { field: 'batch.maxSequenceLength' },
       );
     }
-    const padId = tokenizer.tokenToId('[PAD]') ?? tokenizer.tokenToId('<pad>') ?? 0;
+    const json = JSON.parse(await readFile(file, 'utf8')) as TokenizerJson;
     return new TextEncoder(tokenizer, maxLength, prefix, suffix, padId, isPrefixSafe(json));
   }
 

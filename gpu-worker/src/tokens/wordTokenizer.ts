@@ -1,5 +1,5 @@
-import { InputError } from '@evalshard/scorer';
-import { Tokenizer } from 'tokenizers';
+import type { Tokenizer } from 'tokenizers';
+import { loadNativeTokenizer } from './nativeTokenizer.js';
 
 /** A document's words as subwords: ids, and each word's first subword (null: it made none). */
 export interface EncodedWords {
@@ -28,29 +28,8 @@ export class WordTokenizer {
   ) {}
 
   static async fromFile(file: string): Promise<WordTokenizer> {
-    let tokenizer: Tokenizer;
-    try {
-      tokenizer = Tokenizer.fromFile(file);
-    } catch (error) {
-      throw new InputError(`${file}: the tokenizer does not load (${(error as Error).message})`, { file, code: 'BAD_MODEL', cause: error });
-    }
-    tokenizer.disableTruncation();
-    tokenizer.disablePadding();
-    const probe = 'hello world';
-    const plain = (await tokenizer.encode(probe, null, { addSpecialTokens: false })).getIds();
-    const decorated = (await tokenizer.encode(probe, null, { addSpecialTokens: true })).getIds();
-    let start = -1;
-    for (let at = 0; at + plain.length <= decorated.length && start < 0; at++) {
-      if (plain.every((id, i) => decorated[at + i] === id)) start = at;
-    }
-    if (start < 0) {
-      throw new InputError(`${file}: the post-processor rewrites the words' tokens; only added special tokens are supported`, {
-        file,
-        code: 'UNSUPPORTED_TOKENIZER',
-      });
-    }
-    const padId = tokenizer.tokenToId('[PAD]') ?? tokenizer.tokenToId('<pad>') ?? 0;
-    return new WordTokenizer(tokenizer, decorated.slice(0, start), decorated.slice(start + plain.length), padId);
+    const { tokenizer, prefix, suffix, padId } = await loadNativeTokenizer(file);
+    return new WordTokenizer(tokenizer, prefix, suffix, padId);
   }
 
   async encode(words: string[]): Promise<EncodedWords> {
