@@ -3,6 +3,7 @@ import type { ScorerOptions } from '@evalshard/scorer';
 import type { ShardLayout, ShardRange } from './plan/shardLayout.js';
 import type { ScoreConfig } from './score/scoreConfig.js';
 import type { ScoreFlags } from './score/scoreOptions.js';
+import type { GateBreach } from './gates/evaluateGates.js';
 import type { ResolvedSpec } from './spec/resolvedSpec.js';
 
 export interface RunDigests {
@@ -41,20 +42,9 @@ export interface EvaluationInput {
   notify?: string | null;
 }
 
-/** A gate's verdict, for history, the report and the notification. */
-export interface GateBreachSummary {
-  gate: string;
-  key: string;
-  value: number | null;
-  baseline?: number | null;
-  drop?: number;
-  interval?: [number, number] | null;
-  pValue?: number | null;
-  reason: string;
-}
-
+/** The gates' verdict, for history, the report and the notification. */
 export interface GateOutcome {
-  breaches: GateBreachSummary[];
+  breaches: GateBreach[];
   baselineRunId: string | null;
   /** One line per gate, in words. */
   summary: string[];
