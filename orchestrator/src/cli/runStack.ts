@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { InputError } from '@evalshard/scorer';
-import type { LocalServices } from '../stack/localServices.js';
 import { describeHolder, ProcessLock } from '../stack/processLock.js';
 import { DEFAULT_TASK_QUEUE } from '../defaultTaskQueue.js';
-import { provideTemporalCli } from '../setup/provideTemporalCli.js';
-import type { TemporalDevServer } from '../stack/temporalDevServer.js';
-import { readStackInfo, removeStackInfo, writeStackInfo } from '../stack/stackFile.js';
+import { readStackInfo, stackLockPath } from '../stack/stackFile.js';
+import { startEmbeddedStack, type EmbeddedStack } from '../stack/startEmbeddedStack.js';
 
 export interface StackOptions {
   runId: string;
@@ -44,13 +42,11 @@ export class RunStack {
   interrupted = false;
   /** Settles when the embedded stack has started (or failed to). */
   private startup: Promise<unknown> = Promise.resolve();
-  private devServer: TemporalDevServer | undefined;
   private stateLock: ProcessLock | undefined;
-  private services: LocalServices | undefined;
+  private embedded: EmbeddedStack | undefined;
   private connection: Connection | undefined;
   private handle: WorkflowHandle | undefined;
   private stopping: Promise<void> | undefined;
-  private stackFileDir: string | undefined;
 
   /** Connects to the cluster, or starts the embedded stack (dev server, scorer, workers, Temporal worker). */
   async connect(options: StackOptions): Promise<ConnectedStack> {
@@ -71,46 +67,17 @@ export class RunStack {
         process.stderr.write(
           `starting the embedded stack in ${stateDir} (Temporal dev server, scorer, ${options.workers} workers)…\n`,
         );
-        // First, before loading the Temporal worker: on a new machine this builds the CLI and says so.
-        await provideTemporalCli();
-        const { installQuietRuntime } = await import('../temporalWorker.js');
-        const { startTemporalDevServer } = await import('../stack/temporalDevServer.js');
-        const { startLocalServices } = await import('../stack/localServices.js');
-        installQuietRuntime({ logFile: `${stateDir}/logs/orchestrator.log` });
-        const onRestart = (name: string, restarts: number, exit: string) =>
-          process.stderr.write(`\n${name} ended (${exit}); restarted it (${restarts} restart${restarts > 1 ? 's' : ''})\n`);
-        this.devServer = await startTemporalDevServer({
-          dbFile: `${stateDir}/temporal.sqlite`,
-          logFile: `${stateDir}/logs/temporal.log`,
-          restart: true,
-          ui: true,
-          onRestart,
-        });
-        temporalAddress = this.devServer.address;
-        uiUrl = this.devServer.uiUrl;
-        this.services = await startLocalServices({
+        // While it runs, `status` and `cancel` from another terminal find it as they find `evalshard up`'s.
+        this.embedded = await startEmbeddedStack({
           stateDir,
           workers: options.workers,
           executionProviders: options.executionProviders,
           intraOpThreads: options.intraOpThreads,
-          temporalAddress,
           namespace: options.namespace,
           taskQueue,
-          onRestart,
         });
-        // While it runs, `status` and `cancel` from another terminal find this stack as they find `evalshard up`'s.
-        writeStackInfo({
-          pid: process.pid,
-          stateDir,
-          startedAt: new Date().toISOString(),
-          temporalAddress,
-          uiUrl,
-          namespace: options.namespace,
-          taskQueue,
-          scorerAddress: this.services.scorerAddress,
-          workerAddresses: this.services.workerAddresses,
-        });
-        this.stackFileDir = stateDir;
+        temporalAddress = this.embedded.info.temporalAddress;
+        uiUrl = this.embedded.info.uiUrl;
       }
       this.connection = await Connection.connect({ address: temporalAddress });
     })();
@@ -135,7 +102,7 @@ export class RunStack {
    * (log: …)".
    */
   downServices(): string[] {
-    const processes = [this.devServer?.process, this.services?.scorer, ...(this.services?.workers ?? [])];
+    const processes = [this.embedded?.devServer.process, this.embedded?.services.scorer, ...(this.embedded?.services.workers ?? [])];
     return processes
       .filter((process) => process?.down !== undefined)
       .map((process) => `${process!.name} ${process!.down} (log: ${process!.logFile})`);
@@ -156,10 +123,8 @@ export class RunStack {
     this.stopping ??= (async () => {
       // Tearing down a half-started stack would leave its last steps hanging.
       await this.startup.catch(() => undefined);
-      if (this.stackFileDir !== undefined) removeStackInfo(this.stackFileDir);
-      await this.services?.stop().catch(() => undefined);
       await this.connection?.close().catch(() => undefined);
-      await this.devServer?.stop().catch(() => undefined);
+      await this.embedded?.stop();
       this.stateLock?.release();
     })();
     return this.stopping;
@@ -177,7 +142,7 @@ export class RunStack {
  */
 function lockStateDir(stateDir: string, runId: string): ProcessLock {
   const purpose = `run ${runId}: evalshard ${process.argv.slice(2).join(' ')}`;
-  const lock = ProcessLock.tryAcquire(`${stateDir}/stack.lock`, purpose);
+  const lock = ProcessLock.tryAcquire(stackLockPath(stateDir), purpose);
   if (lock instanceof ProcessLock) return lock;
   throw new InputError(
     `the state directory ${stateDir} is in use by another evalshard (${describeHolder(lock)}); ` +

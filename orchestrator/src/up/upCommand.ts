@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
-import { InputError } from '@evalshard/scorer';
 import { DEFAULT_TASK_QUEUE } from '../defaultTaskQueue.js';
 import { describeHolder, ProcessLock } from '../stack/processLock.js';
-import { removeStackInfo, stackLockPath, writeStackInfo } from '../stack/stackFile.js';
-import { provideTemporalCli } from '../setup/provideTemporalCli.js';
+import { stackLockPath } from '../stack/stackFile.js';
+import { startEmbeddedStack, type EmbeddedStack } from '../stack/startEmbeddedStack.js';
 
 export interface UpOptions {
   stateDir: string;
@@ -22,9 +21,7 @@ export async function upCommand(options: UpOptions): Promise<number> {
   const stateDir = resolve(options.stateDir);
   const lock = ProcessLock.tryAcquire(stackLockPath(stateDir), `evalshard up in ${stateDir}`);
   if (!(lock instanceof ProcessLock)) {
-    process.stderr.write(
-      `error: ${new InputError(`the state directory ${stateDir} is in use by another evalshard (${describeHolder(lock)})`).message}\n`,
-    );
+    process.stderr.write(`error: the state directory ${stateDir} is in use by another evalshard (${describeHolder(lock)})\n`);
     return 2;
   }
   let stopping = false;
@@ -38,54 +35,25 @@ export async function upCommand(options: UpOptions): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const stops: Array<() => Promise<void>> = [];
+  let stack: EmbeddedStack | undefined;
   try {
     process.stderr.write(`starting the stack in ${stateDir} (Temporal dev server and Web UI, scorer, ${options.workers} workers)…\n`);
-    await provideTemporalCli();
-    const { installQuietRuntime } = await import('../temporalWorker.js');
-    const { startTemporalDevServer } = await import('../stack/temporalDevServer.js');
-    const { startLocalServices } = await import('../stack/localServices.js');
-    installQuietRuntime({ logFile: `${stateDir}/logs/orchestrator.log` });
-    const onRestart = (name: string, restarts: number, exit: string) =>
-      process.stderr.write(`${name} ended (${exit}); restarted it (${restarts} restart${restarts > 1 ? 's' : ''})\n`);
-    const devServer = await startTemporalDevServer({
-      dbFile: `${stateDir}/temporal.sqlite`,
-      logFile: `${stateDir}/logs/temporal.log`,
-      restart: true,
-      ui: true,
-      onRestart,
-    });
-    stops.unshift(() => devServer.stop());
-    if (stopping) return 130;
-    const services = await startLocalServices({
+    stack = await startEmbeddedStack({
       stateDir,
       workers: options.workers,
       executionProviders: options.executionProviders,
       intraOpThreads: options.intraOpThreads,
-      temporalAddress: devServer.address,
       namespace: 'default',
       taskQueue: DEFAULT_TASK_QUEUE,
-      onRestart,
     });
-    stops.unshift(() => services.stop());
-    writeStackInfo({
-      pid: process.pid,
-      stateDir,
-      startedAt: new Date().toISOString(),
-      temporalAddress: devServer.address,
-      uiUrl: devServer.uiUrl,
-      namespace: 'default',
-      taskQueue: DEFAULT_TASK_QUEUE,
-      scorerAddress: services.scorerAddress,
-      workerAddresses: services.workerAddresses,
-    });
-    stops.unshift(async () => removeStackInfo(stateDir));
+    if (stopping) return 130;
+    const { info } = stack;
     process.stdout.write(
       [
         `evalshard is up in ${stateDir} (pid ${process.pid})`,
-        `  Temporal       ${devServer.address}   Web UI ${devServer.uiUrl}`,
-        `  scorer         ${services.scorerAddress}`,
-        `  GPU workers    ${services.workerAddresses.join(', ')}`,
+        `  Temporal       ${info.temporalAddress}   Web UI ${info.uiUrl}`,
+        `  scorer         ${info.scorerAddress}`,
+        `  GPU workers    ${info.workerAddresses.join(', ')}`,
         `  task queue     ${DEFAULT_TASK_QUEUE}`,
         `Commands given --state-dir ${options.stateDir} (run, score, schedule, runs, show, status, cancel, compare) use it.`,
         'Ctrl-C stops it; schedules and history are kept.',
@@ -98,7 +66,7 @@ export async function upCommand(options: UpOptions): Promise<number> {
     process.stderr.write(`error: ${(error as Error).message}\n`);
     return 1;
   } finally {
-    for (const stop of stops) await stop().catch(() => undefined);
+    await stack?.stop();
     lock.release();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
