@@ -42,9 +42,13 @@ export function finalizeRun(store: PartialStore, runId: string, maxListedSkips: 
   const totals = { docs: 0, tokens: 0, bytes: 0, skippedCount: 0 };
   const skipped: SkippedRecord[] = [];
   for (let block = 0; block * BLOCK_SHARDS < run.shardCount; block++) {
-    const merged = store.getBlock(runId, block) ?? mergeBlock(store, runId, block, run.shardCount, options);
+    const stored = store.getBlock(runId, block);
+    const merged =
+      stored === undefined
+        ? mergeBlock(store, runId, block, run.shardCount, options)
+        : { ...stored, states: decodeMetricStates(stored.states, options) };
     if (merged === undefined) continue;
-    merger.push(decodeMetricStates(merged.states, options));
+    merger.push(merged.states);
     totals.docs += merged.docs;
     totals.tokens += merged.tokens;
     totals.bytes += merged.bytes;
@@ -81,25 +85,32 @@ export function foldCompletedBlock(store: PartialStore, runId: string, shardInde
   if (to - from < BLOCK_SHARDS || store.storedInBlock(runId, block) < BLOCK_SHARDS) return;
   if (store.getBlock(runId, block) !== undefined) return;
   const merged = mergeBlock(store, runId, block, run.shardCount, decodeScorerOptions(run.scorer));
-  if (merged !== undefined) store.putBlock(runId, block, merged);
+  if (merged !== undefined) store.putBlock(runId, block, { ...merged, states: encodeMetricStates(merged.states) });
 }
 
-function mergeBlock(store: PartialStore, runId: string, block: number, shardCount: number, options: ScorerOptions): MergedBlock | undefined {
+type BlockCounts = Omit<MergedBlock, 'states'>;
+
+// A block's partials merged in shard order; finalize uses the states as they are, a fold stores them encoded.
+function mergeBlock(
+  store: PartialStore,
+  runId: string,
+  block: number,
+  shardCount: number,
+  options: ScorerOptions,
+): (BlockCounts & { states: MetricStates }) | undefined {
   const from = block * BLOCK_SHARDS;
   const to = Math.min(shardCount, from + BLOCK_SHARDS);
   const merger = new OrderedMerge<MetricStates>(mergeMetricStates);
-  const merged: Omit<MergedBlock, 'states'> = { docs: 0, tokens: 0, bytes: 0, skippedCount: 0, skipped: [] };
-  let any = false;
+  const merged: BlockCounts = { docs: 0, tokens: 0, bytes: 0, skippedCount: 0, skipped: [] };
   for (const partial of store.partialsInRange(runId, from, to)) {
-    any = true;
     merger.push(decodeMetricStates(partial.states, options));
     addCounts(merged, partial);
   }
   const states = merger.result();
-  return any && states !== undefined ? { ...merged, states: encodeMetricStates(states) } : undefined;
+  return states === undefined ? undefined : { ...merged, states };
 }
 
-function addCounts(into: Omit<MergedBlock, 'states'>, partial: PartialScore): void {
+function addCounts(into: BlockCounts, partial: PartialScore): void {
   into.docs += partial.docs;
   into.tokens += partial.tokens;
   into.bytes += partial.bytes;
