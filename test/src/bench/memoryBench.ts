@@ -5,14 +5,12 @@
 // record evaluated single-pass and distributed (the same result both ways,
 // well under 500 MB). Corpora are generated here, never committed.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BadRecordPolicy, clientCredentials, WorkerServiceClient } from '@evalshard/proto';
-import { GPU_WORKER_MAIN_PATH, loadModelBundle } from '@evalshard/gpu-worker';
-import { encodeScorerOptions } from '@evalshard/scorer';
-import { streamShard, SupervisedProcess } from '@evalshard/orchestrator';
+import { loadModelBundle } from '@evalshard/gpu-worker';
+import { evaluateWholeCorpus, startBenchWorker } from './benchWorker.js';
 
 const LARGE = Number(process.env.BENCH_LARGE_DOCS ?? 1_000_000);
 const SMALL = Math.max(1, Math.round(LARGE / 100));
@@ -68,41 +66,22 @@ function shortCorpus(count: number): string {
 }
 
 async function workerPeakOnShard(corpus: string): Promise<{ rss: number; docs: number; seconds: number }> {
-  const worker = new SupervisedProcess({
-    name: 'bench-gpu-worker',
-    command: process.execPath,
-    args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--intra-op-threads', '1'],
-    logFile: join(dir, 'worker.log'),
-    restart: false,
-  });
-  const client = new WorkerServiceClient(`127.0.0.1:${await worker.start()}`, clientCredentials());
+  const worker = await startBenchWorker(dir, 'bench-gpu-worker');
   const bundle = await loadModelBundle(modelDir, { executionProviders: ['cpu'], intraOpThreads: 1 });
   const started = performance.now();
-  const result = await streamShard(
-    client,
-    {
-      runId: 'bench-memory',
-      shardIndex: 0,
-      modelPath: modelDir,
-      digests: { model: bundle.digest, corpus: '', scorer: '' },
-      range: { path: corpus, start: 0, end: statSync(corpus).size },
-      scorer: encodeScorerOptions({
-        textcat: { labels: bundle.labels, multiLabel: false, threshold: null, positiveLabel: 'spam', macroSummation: 'compensated' },
-      }),
-      batch: { maxDocs: 32, maxTokens: 8192, maxSequenceLength: 0 },
-      onBadRecord: BadRecordPolicy.BAD_RECORD_POLICY_FAIL,
-      maxListedSkips: 0,
-      batching: 'fixed',
-      tokenTask: undefined,
-      savePredictions: '',
-      maxRecordBytes: 0,
-    },
-    { deadlineMs: 3_600_000 },
-  );
+  const result = await evaluateWholeCorpus(worker.client, {
+    runId: 'bench-memory',
+    modelDir,
+    modelDigest: bundle.digest,
+    labels: bundle.labels,
+    corpus,
+    batch: { maxDocs: 32, maxTokens: 8192 },
+    batching: 'fixed',
+    deadlineMs: 3_600_000,
+  });
   const seconds = (performance.now() - started) / 1000;
-  const rss = peakRss(worker.pid!);
+  const rss = peakRss(worker.pid);
   await bundle.release();
-  client.close();
   await worker.stop();
   return { rss, docs: result.partial?.docs ?? 0, seconds };
 }
@@ -148,8 +127,8 @@ console.log(`    ratio large / small        ${(large.rss / small.rss).toFixed(3)
 
 const corpus = hugeCorpus();
 const spec = join(dir, 'huge.yaml');
-writeSync(
-  openSync(spec, 'w'),
+writeFileSync(
+  spec,
   `model: ${modelDir}\ncorpus: ${corpus}\ntask: textcat\nlabels: [ham, spam]\nscorer: { positiveLabel: spam }\nonBadRecord: skip\nworkers: 2\n`,
 );
 const single = await cliPeak(['run', spec, '--single-pass', '--json', join(dir, 'single.json'), '--no-progress']);

@@ -6,15 +6,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  BadRecordPolicy,
-  clientCredentials,
-  type ShardStats,
-  WorkerServiceClient,
-} from '@evalshard/proto';
-import { GPU_WORKER_MAIN_PATH, loadModelBundle, rowBatcher, type TokenBatch } from '@evalshard/gpu-worker';
-import { encodeScorerOptions, parseTextcatRecord } from '@evalshard/scorer';
-import { streamShard, SupervisedProcess } from '@evalshard/orchestrator';
+import type { ShardStats, WorkerServiceClient } from '@evalshard/proto';
+import { loadModelBundle, rowBatcher, type TokenBatch } from '@evalshard/gpu-worker';
+import { parseTextcatRecord } from '@evalshard/scorer';
+import { evaluateWholeCorpus, startBenchWorker } from './benchWorker.js';
 import * as ort from 'onnxruntime-node';
 import { exactBatchingBench } from './exactBatchingBench.js';
 
@@ -99,41 +94,23 @@ async function textcatWorkerBench(label: string, modelDir: string, repeat: numbe
     return lines.length / ((performance.now() - started) / 1000);
   }
 
-  const workerProcess = new SupervisedProcess({
-    name: 'bench-gpu-worker',
-    command: process.execPath,
-    args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--intra-op-threads', String(THREADS)],
-    logFile: join(dir, 'worker.log'),
-    restart: false,
-  });
-  const client = new WorkerServiceClient(`127.0.0.1:${await workerProcess.start()}`, clientCredentials());
-  const scorer = encodeScorerOptions({
-    textcat: { labels: bundle.labels, multiLabel: false, threshold: null, positiveLabel: 'spam', macroSummation: 'compensated' },
-  });
+  const worker = await startBenchWorker(dir, 'bench-gpu-worker');
 
   let lastWorkerRun: { stats: ShardStats; tokens: number; seconds: number } | undefined;
 
-  async function workerOverGrpc(on: WorkerServiceClient = client): Promise<number> {
+  async function workerOverGrpc(on: WorkerServiceClient = worker.client): Promise<number> {
     const started = performance.now();
-    const result = await streamShard(
-      on,
-      {
-        runId: 'bench',
-        shardIndex: 0,
-        modelPath: modelDir,
-        digests: { model: bundle.digest, corpus: '', scorer: '' },
-        range: { path: corpus, start: 0, end: corpusBytes },
-        scorer,
-        batch: { ...LIMITS, maxSequenceLength: 0 },
-        onBadRecord: BadRecordPolicy.BAD_RECORD_POLICY_FAIL,
-        maxListedSkips: 0,
-        // The plain loop it is compared with batches dynamically too.
-        batching: 'dynamic',
-        savePredictions: '',
-        maxRecordBytes: 0,
-      },
-      { deadlineMs: 600_000 },
-    );
+    // Dynamic batching: the plain loop it is compared with batches dynamically too.
+    const result = await evaluateWholeCorpus(on, {
+      runId: 'bench',
+      modelDir,
+      modelDigest: bundle.digest,
+      labels: bundle.labels,
+      corpus,
+      batch: LIMITS,
+      batching: 'dynamic',
+      deadlineMs: 600_000,
+    });
     if (result.partial?.docs !== texts.length) throw new Error(`worker saw ${result.partial?.docs} docs, expected ${texts.length}`);
     const seconds = (performance.now() - started) / 1000;
     lastWorkerRun = { stats: result.stats!, tokens: result.partial.tokens, seconds };
@@ -162,9 +139,9 @@ async function textcatWorkerBench(label: string, modelDir: string, repeat: numbe
     const values = samples.get(name)!;
     console.log(`  ${name.padEnd(width)}  ${median(values).toFixed(0).padStart(8)} docs/s   (rounds: ${values.map((v) => v.toFixed(0)).join(', ')})`);
   }
-  const worker = median(samples.get(variants[2]![0])!);
-  console.log(`  ratio worker / plain loop:                   ${(worker / median(samples.get(variants[0]![0])!)).toFixed(3)}`);
-  console.log(`  ratio worker / plain loop + tokenization:    ${(worker / median(samples.get(variants[1]![0])!)).toFixed(3)}`);
+  const workerRate = median(samples.get(variants[2]![0])!);
+  console.log(`  ratio worker / plain loop:                   ${(workerRate / median(samples.get(variants[0]![0])!)).toFixed(3)}`);
+  console.log(`  ratio worker / plain loop + tokenization:    ${(workerRate / median(samples.get(variants[1]![0])!)).toFixed(3)}`);
   if (lastWorkerRun !== undefined) {
     const { stats, tokens, seconds } = lastWorkerRun;
     const share = (ms: number) => `${((100 * ms) / stats.wallMs).toFixed(0)} %`;
@@ -174,25 +151,15 @@ async function textcatWorkerBench(label: string, modelDir: string, repeat: numbe
     );
   }
 
-  client.close();
   if (scalingToo) {
     // Scaling with the tokenizer's threads: the same worker run with one and with two (RAYON_NUM_THREADS).
     const scaling: Array<[number, number]> = [];
     for (const threads of [1, 2]) {
-      const scaled = new SupervisedProcess({
-        name: `bench-gpu-worker-${threads}`,
-        command: process.execPath,
-        args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--intra-op-threads', String(THREADS)],
-        env: { ...process.env, RAYON_NUM_THREADS: String(threads) },
-        logFile: join(dir, `worker-${threads}.log`),
-        restart: false,
-      });
-      const scaledClient = new WorkerServiceClient(`127.0.0.1:${await scaled.start()}`, clientCredentials());
-      await workerOverGrpc(scaledClient);
+      const scaled = await startBenchWorker(dir, `bench-gpu-worker-${threads}`, { ...process.env, RAYON_NUM_THREADS: String(threads) });
+      await workerOverGrpc(scaled.client);
       const rates: number[] = [];
-      for (let round = 0; round < ROUNDS; round++) rates.push(await workerOverGrpc(scaledClient));
+      for (let round = 0; round < ROUNDS; round++) rates.push(await workerOverGrpc(scaled.client));
       scaling.push([threads, median(rates)]);
-      scaledClient.close();
       await scaled.stop();
     }
     console.log(
@@ -200,7 +167,7 @@ async function textcatWorkerBench(label: string, modelDir: string, repeat: numbe
         `(×${(scaling[1]![1] / scaling[0]![1]).toFixed(2)})`,
     );
   }
-  await workerProcess.stop();
+  await worker.stop();
   await bundle.release();
 }
 
