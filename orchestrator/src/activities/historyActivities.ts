@@ -8,7 +8,7 @@ import { runGates } from '../gates/runGates.js';
 export type RunRecordUpdate = Partial<Omit<RunEntry, 'digests'>> & { runId: string; digests?: RunDigests };
 
 // Runs that evaluated the model: a regressed run's scores are as real as a succeeded one's.
-const EVALUATED = new Set(['succeeded', 'regressed']);
+const EVALUATED = ['succeeded', 'regressed'];
 
 export function createHistoryActivities(scorer: ScorerClient) {
   return {
@@ -23,8 +23,12 @@ export function createHistoryActivities(scorer: ScorerClient) {
     /** The schedule's newest evaluated run with these digests, or null. */
     async findUnchanged(query: { runId: string; schedule: string; digests: RunDigests }): Promise<string | null> {
       try {
-        const { runs } = await scorer.listRuns({ schedule: query.schedule });
-        const last = runs.find((run) => run.runId !== query.runId && EVALUATED.has(run.status));
+        // The newest of each evaluated status, not the whole history of a long-lived schedule.
+        const newest = await Promise.all(EVALUATED.map((status) => scorer.listRuns({ schedule: query.schedule, status, last: 1 })));
+        const last = newest
+          .flatMap(({ runs }) => runs)
+          .filter((run) => run.runId !== query.runId)
+          .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0))[0];
         if (last === undefined || last.digests === undefined) return null;
         const same = (['model', 'corpus', 'scorer'] as const).every((key) => last.digests![key] === query.digests[key]);
         return same ? last.runId : null;
