@@ -127,7 +127,7 @@ async function runDistributed(
   stack: RunStack,
   progress: ProgressLine | undefined,
 ): Promise<EvaluationReport> {
-  const { client, taskQueue, startupMs, uiUrl, upPid } = await stack.connect({
+  const { client, taskQueue, startupMs, uiUrl, upPid, embedded } = await stack.connect({
     runId,
     temporalAddress: options.temporalAddress,
     namespace: options.namespace,
@@ -145,7 +145,8 @@ async function runDistributed(
   say(`run ${runId}; if this command stops before the end, resume with: ${resumeCommand(runId)}`);
   if (upPid !== null) say(`on the stack of evalshard up (pid ${upPid}) in ${options.stateDir}`);
   const webUi = workflowUiLink(uiUrl, options.namespace, workflowIdFor(runId));
-  if (webUi !== null) say(`Temporal Web UI: ${webUi}`);
+  // The embedded stack's UI ends with this command; `evalshard up` keeps one.
+  if (webUi !== null) say(`Temporal Web UI: ${webUi}${embedded ? ' (while this command runs; evalshard up keeps it)' : ''}`);
   const asked = spec.sharding.shards;
   let capNoted = false;
   const result = await runEvaluation({
