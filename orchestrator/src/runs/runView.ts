@@ -78,6 +78,13 @@ export async function reconcile(entries: RunEntry[], client: Client | undefined,
   }
 }
 
+/** "cats_score 0.9617" for tables; --json keeps every digit. */
+export function formatHeadline(view: RunView): string {
+  if (view.headline === null) return '-';
+  const { key, value } = view.headline;
+  return `${key} ${value === null ? 'null' : value.toFixed(4)}`;
+}
+
 export function formatTime(iso: string | null): string {
   if (iso === null || iso === '') return '-';
   return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');

@@ -3,7 +3,7 @@ import { RUN_STATUSES } from '@evalshard/scorer';
 import { InputError } from '@evalshard/scorer';
 import { connectControl, type ControlOptions } from '../control/connectControl.js';
 import { controlFailure } from '../control/controlFailure.js';
-import { durationOf, formatTime, reconcile, runView } from './runView.js';
+import { durationOf, formatHeadline, formatTime, reconcile, runView } from './runView.js';
 
 export interface RunsOptions extends ControlOptions {
   schedule?: string;
@@ -38,7 +38,7 @@ export async function runsCommand(options: RunsOptions): Promise<number> {
       view.schedule ?? view.trigger,
       formatTime(view.startedAt),
       durationOf(view),
-      view.headline === null ? '-' : `${view.headline.key} ${view.headline.value ?? 'null'}`,
+      formatHeadline(view),
       view.model ?? '-',
     ]);
     process.stdout.write(table(['RUN', 'STATUS', 'SCHEDULE', 'STARTED', 'TOOK', 'SCORE', 'MODEL'], rows));

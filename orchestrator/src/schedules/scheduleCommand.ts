@@ -10,7 +10,7 @@ import { connectControl, type Control, type ControlOptions } from '../control/co
 import { controlFailure } from '../control/controlFailure.js';
 import { gateSpecOf, type GateFlags } from '../gates/gateSpecOf.js';
 import { resolveModel } from '../models/resolveModel.js';
-import { runView } from '../runs/runView.js';
+import { formatHeadline, runView } from '../runs/runView.js';
 import { table } from '../runs/runsCommand.js';
 import type { EvaluationInput } from '../runTypes.js';
 import { loadSpec } from '../spec/loadSpec.js';
@@ -224,7 +224,7 @@ async function describe(client: Client, control: Control, id: string, json: bool
     `  last runs`,
     ...(views.length === 0
       ? ['    none yet']
-      : views.map((view) => `    ${view.runId}  ${view.status}  ${view.headline === null ? '' : `${view.headline.key} ${view.headline.value}`}`)),
+      : views.map((view) => `    ${view.runId}  ${view.status}  ${formatHeadline(view)}`)),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
