@@ -76,13 +76,8 @@ async function* readLines(path: string, start: number): AsyncGenerator<Line[]> {
       if (bytesRead === 0) break;
       position += bytesRead;
       const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
-      let cursor = 0;
-      const lines: Line[] = [];
-      for (let newline = data.indexOf(0x0a); newline >= 0; newline = data.indexOf(0x0a, cursor)) {
-        lines.push({ offset: carryOffset + cursor, number: 0, text: decode(data.subarray(cursor, newline), path, carryOffset + cursor) });
-        cursor = newline + 1;
-      }
-      yield lines;
+      const cursor = data.lastIndexOf(0x0a) + 1;
+      yield splitLines(data.subarray(0, cursor), path, carryOffset);
       // Copy: the chunk buffer is reused by the next read.
       carry = Buffer.from(data.subarray(cursor));
       carryOffset += cursor;
@@ -91,6 +86,37 @@ async function* readLines(path: string, start: number): AsyncGenerator<Line[]> {
   } finally {
     await handle.close();
   }
+}
+
+const wholeChunk = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+// Complete lines, decoded as one string (a decoder call per line costs more than
+// the parsing); a chunk that is not valid UTF-8 is decoded line by line to say where.
+function splitLines(bytes: Buffer, path: string, offset: number): Line[] {
+  let text: string;
+  try {
+    text = wholeChunk.decode(bytes);
+  } catch {
+    const lines: Line[] = [];
+    let cursor = 0;
+    for (let newline = bytes.indexOf(0x0a); newline >= 0; newline = bytes.indexOf(0x0a, cursor)) {
+      lines.push({ offset: offset + cursor, number: 0, text: decode(bytes.subarray(cursor, newline), path, offset + cursor) });
+      cursor = newline + 1;
+    }
+    return lines;
+  }
+  const ascii = text.length === bytes.length;
+  const lines: Line[] = [];
+  let byte = offset;
+  for (let cursor = 0, newline = text.indexOf('\n'); newline >= 0; cursor = newline + 1, newline = text.indexOf('\n', cursor)) {
+    const raw = text.slice(cursor, newline);
+    // As a decoder per line did: a byte order mark opening a line is dropped, a carriage return closing it too.
+    let line = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    lines.push({ offset: byte, number: 0, text: line });
+    byte += (ascii ? raw.length : Buffer.byteLength(raw)) + 1;
+  }
+  return lines;
 }
 
 function decode(bytes: Uint8Array, path: string, offset: number): string {

@@ -1,8 +1,7 @@
 import type { DepsState as DepsStateMessage } from '@evalshard/proto';
 import { pyIsSpace, pyStrip } from '../docs/pythonText.js';
 import { PrfMap, totalOf } from '../prf/prfMap.js';
-import { emptyPrfCounts, fscoreOf } from '../prf/prfScore.js';
-import { scoreSet, tupleKey } from '../prf/scoreSet.js';
+import { emptyPrfCounts, fscoreOf, type PrfCounts } from '../prf/prfScore.js';
 import type { ScoreFamily } from './scoreFamily.js';
 import type { ScoringExample } from './scoringExample.js';
 
@@ -98,14 +97,14 @@ function exampleContributions(example: ScoringExample): ExampleContributions {
   const { gold, predicted } = example;
   const x2y = example.alignment.x2y;
   const missing = new Set<number>();
-  const goldByIndex = new Map<number, { head: number; dep: string }>();
+  const goldByIndex = new Map<number, DepTuple>();
   gold.tokens.forEach((token, i) => {
     const dep = (token.dep ?? '').toLowerCase();
     if (dep === '') missing.add(i);
     else if (!IGNORED_LABELS.has(dep)) goldByIndex.set(i, { head: token.head, dep });
   });
   const base = new PrfMap();
-  const predictedByIndex = new Map<number, { tuples: Array<{ head: number; dep: string }>; unaligned: number }>();
+  const predictedByIndex = new Map<number, { tuples: DepTuple[]; unaligned: number }>();
   predicted.tokens.forEach((token, j) => {
     if (pyIsSpace(token.text)) return;
     const goldIndex = x2y[j]!.length === 1 ? x2y[j]![0]! : null;
@@ -133,36 +132,57 @@ function exampleContributions(example: ScoringExample): ExampleContributions {
     const gold = goldByIndex.get(index);
     const prediction = predictedByIndex.get(index);
     perIndex.set(index, {
-      ifPresent: indexCounts(index, gold, prediction),
-      ifMissing: indexCounts(index, gold, undefined),
+      ifPresent: indexCounts(gold, prediction),
+      ifMissing: indexCounts(gold, undefined),
     });
   }
   return { base, perIndex, missing };
 }
 
-function indexCounts(
-  index: number,
-  gold: { head: number; dep: string } | undefined,
-  prediction: { tuples: Array<{ head: number; dep: string }>; unaligned: number } | undefined,
-): PrfMap {
+interface DepTuple {
+  head: number;
+  dep: string;
+}
+
+const NO_TUPLES: readonly DepTuple[] = [];
+
+// Score.score_set over the reference's tuple sets restricted to one gold index, where gold has
+// at most one tuple: counted from the few predicted tuples, without building the sets.
+function indexCounts(gold: DepTuple | undefined, prediction: { tuples: DepTuple[]; unaligned: number } | undefined): PrfMap {
   const counts = new PrfMap();
-  const goldLabelled = new Set(gold === undefined ? [] : [tupleKey(index, gold.head, gold.dep)]);
-  const goldUnlabelled = new Set(gold === undefined ? [] : [tupleKey(index, gold.head)]);
-  const predictedLabelled = new Set((prediction?.tuples ?? []).map((t) => tupleKey(index, t.head, t.dep)));
-  const predictedUnlabelled = new Set((prediction?.tuples ?? []).map((t) => tupleKey(index, t.head)));
-  scoreSet(counts.get(LABELLED), predictedLabelled, goldLabelled);
-  scoreSet(counts.get(UNLABELLED), predictedUnlabelled, goldUnlabelled);
-  counts.get(LABELLED).fp += prediction?.unaligned ?? 0;
-  counts.get(UNLABELLED).fp += prediction?.unaligned ?? 0;
-  const labels = new Set([...(gold === undefined ? [] : [gold.dep]), ...(prediction?.tuples ?? []).map((t) => t.dep)]);
+  const labelled = counts.get(LABELLED);
+  const unlabelled = counts.get(UNLABELLED);
+  const distinct: DepTuple[] = [];
+  const heads: number[] = [];
+  for (const tuple of prediction?.tuples ?? NO_TUPLES) {
+    if (!distinct.some((seen) => seen.head === tuple.head && seen.dep === tuple.dep)) distinct.push(tuple);
+    if (!heads.includes(tuple.head)) heads.push(tuple.head);
+  }
+  const goldCount = gold === undefined ? 0 : 1;
+  countSet(labelled, distinct.length, goldCount, gold !== undefined && distinct.some((t) => t.head === gold.head && t.dep === gold.dep));
+  countSet(unlabelled, heads.length, goldCount, gold !== undefined && heads.includes(gold.head));
+  labelled.fp += prediction?.unaligned ?? 0;
+  unlabelled.fp += prediction?.unaligned ?? 0;
+  const labels = gold === undefined ? [] : [gold.dep];
+  for (const tuple of distinct) if (!labels.includes(tuple.dep)) labels.push(tuple.dep);
   for (const label of labels) {
-    const predictedForLabel = new Set(
-      (prediction?.tuples ?? []).filter((t) => t.dep === label).map((t) => tupleKey(index, t.head, t.dep)),
-    );
-    const goldForLabel = new Set(gold !== undefined && gold.dep === label ? [tupleKey(index, gold.head, gold.dep)] : []);
-    scoreSet(counts.get(DEP + label), predictedForLabel, goldForLabel);
+    let predictedForLabel = 0;
+    let matched = false;
+    for (const tuple of distinct) {
+      if (tuple.dep !== label) continue;
+      predictedForLabel++;
+      matched ||= gold !== undefined && gold.dep === label && tuple.head === gold.head;
+    }
+    countSet(counts.get(DEP + label), predictedForLabel, gold !== undefined && gold.dep === label ? 1 : 0, matched);
   }
   return counts;
+}
+
+function countSet(counts: PrfCounts, predicted: number, gold: number, matched: boolean): void {
+  const tp = matched ? 1 : 0;
+  counts.tp += tp;
+  counts.fp += predicted - tp;
+  counts.fn += gold - tp;
 }
 
 function slotFor(state: DepsState, index: number): IndexCounts {

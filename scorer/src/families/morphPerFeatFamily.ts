@@ -2,8 +2,7 @@ import { InputError } from '../errors.js';
 import { hasAnnotation } from '../docs/scoredDoc.js';
 import { pyIsSpace } from '../docs/pythonText.js';
 import { PrfMap, totalOf } from '../prf/prfMap.js';
-import { fscoreOf, precisionOf, recallOf } from '../prf/prfScore.js';
-import { scoreSet, tupleKey } from '../prf/scoreSet.js';
+import { addPrfCounts, emptyPrfCounts, fscoreOf, precisionOf, recallOf, type PrfCounts } from '../prf/prfScore.js';
 import type { ScoreFamily } from './scoreFamily.js';
 
 const MICRO = '\u0000micro';
@@ -22,37 +21,62 @@ export function morphPerFeatFamily(): ScoreFamily<PrfMap> {
     annotates: (example) => example.gold.tokens.length > 0 && hasAnnotation(example.gold, 'morph'),
     update(state, example) {
       const { gold, predicted } = example;
-      const goldPerField = new Map<string, Set<string>>();
-      const missing = new Set<number>();
-      gold.tokens.forEach((token, i) => {
+      // The reference's per-field sets of (gold index, feature), counted without building them.
+      const perField = new Map<string, PrfCounts>();
+      const fieldCounts = (field: string) => {
+        let counts = perField.get(field);
+        if (counts === undefined) {
+          state.get(FIELD + field);
+          counts = emptyPrfCounts();
+          perField.set(field, counts);
+        }
+        return counts;
+      };
+      const goldFeatures: Array<string[] | null> = [];
+      for (const token of gold.tokens) {
         if (token.morph === null || token.morph === EMPTY_MORPH) {
-          missing.add(i);
-          return;
+          goldFeatures.push(null);
+          continue;
         }
+        const distinct: string[] = [];
         for (const [field, feature] of features(token.morph, gold.id)) {
-          state.get(FIELD + field);
-          setFor(goldPerField, field).add(tupleKey(i, feature));
+          const counts = fieldCounts(field);
+          if (distinct.includes(feature)) continue;
+          distinct.push(feature);
+          counts.fn++;
         }
-      });
-      const predictedPerField = new Map<string, Set<string>>();
+        goldFeatures.push(distinct);
+      }
+      // Predicted tokens aligned to one gold token come in gold order: a repeated pair is within a run.
       const x2y = example.alignment.x2y;
+      const runFeatures: string[] = [];
+      let runIndex = -1;
       predicted.tokens.forEach((token, i) => {
-        if (pyIsSpace(token.text) || x2y[i]!.length !== 1) return;
+        if (x2y[i]!.length !== 1 || pyIsSpace(token.text)) return;
         const goldIndex = x2y[i]![0]!;
-        if (missing.has(goldIndex) || token.morph === null || token.morph === EMPTY_MORPH) return;
+        const expected = goldFeatures[goldIndex]!;
+        if (expected === null || token.morph === null || token.morph === EMPTY_MORPH) return;
+        if (goldIndex !== runIndex) {
+          if (goldIndex < runIndex) throw new Error('token alignment out of order');
+          runIndex = goldIndex;
+          runFeatures.length = 0;
+        }
         for (const [field, feature] of features(token.morph, predicted.id)) {
-          state.get(FIELD + field);
-          setFor(predictedPerField, field).add(tupleKey(goldIndex, feature));
+          const counts = fieldCounts(field);
+          if (runFeatures.includes(feature)) continue;
+          runFeatures.push(feature);
+          if (expected.includes(feature)) {
+            counts.tp++;
+            counts.fn--;
+          } else {
+            counts.fp++;
+          }
         }
       });
       const micro = state.get(MICRO);
-      for (const key of state.counts.keys()) {
-        if (!key.startsWith(FIELD)) continue;
-        const field = key.slice(FIELD.length);
-        const predictedSet = predictedPerField.get(field) ?? new Set<string>();
-        const goldSet = goldPerField.get(field) ?? new Set<string>();
-        scoreSet(micro, predictedSet, goldSet);
-        scoreSet(state.get(key), predictedSet, goldSet);
+      for (const [field, counts] of perField) {
+        addPrfCounts(micro, counts);
+        addPrfCounts(state.get(FIELD + field), counts);
       }
     },
     merge: (left, right) => left.addAll(right),
@@ -82,13 +106,4 @@ function features(morph: string, docId: string): Array<[string, string]> {
     }
     return [parts[0]!, feature];
   });
-}
-
-function setFor(map: Map<string, Set<string>>, key: string): Set<string> {
-  let set = map.get(key);
-  if (set === undefined) {
-    set = new Set();
-    map.set(key, set);
-  }
-  return set;
 }

@@ -3,7 +3,6 @@ import { hasAnnotation } from '../docs/scoredDoc.js';
 import { pyIsSpace } from '../docs/pythonText.js';
 import { PrfMap, totalOf } from '../prf/prfMap.js';
 import { fscoreOf } from '../prf/prfScore.js';
-import { scoreSet, tupleKey } from '../prf/scoreSet.js';
 import type { ScoreFamily } from './scoreFamily.js';
 
 const COUNTS = '';
@@ -20,22 +19,39 @@ export function tokenAttrFamily(attribute: Exclude<TokenAttribute, 'dep'>): Scor
     init: () => new PrfMap(),
     annotates: (example) => example.gold.tokens.length > 0 && hasAnnotation(example.gold, attribute),
     update(state, example) {
-      const { gold, predicted } = example;
-      const goldPairs = new Set<string>();
-      const missing = new Set<number>();
-      gold.tokens.forEach((token, i) => {
-        const value = token[attribute];
-        if (value !== null) goldPairs.add(tupleKey(i, value));
-        else missing.add(i);
-      });
-      const predictedPairs = new Set<string>();
+      const goldTokens = example.gold.tokens;
+      let goldCount = 0;
+      for (const token of goldTokens) if (token[attribute] !== null) goldCount++;
+      // The reference's set of (gold index, value) pairs, counted without building it: predicted
+      // tokens aligned to one gold token come in gold order, so a repeated pair is within a run.
       const x2y = example.alignment.x2y;
-      predicted.tokens.forEach((token, i) => {
-        if (pyIsSpace(token.text) || x2y[i]!.length !== 1) return;
-        const goldIndex = x2y[i]![0]!;
-        if (!missing.has(goldIndex)) predictedPairs.add(tupleKey(goldIndex, token[attribute]));
-      });
-      scoreSet(state.get(COUNTS), predictedPairs, goldPairs);
+      const predictedTokens = example.predicted.tokens;
+      const runValues: Array<string | null> = [];
+      let runIndex = -1;
+      let predictedCount = 0;
+      let tp = 0;
+      for (let i = 0; i < predictedTokens.length; i++) {
+        const aligned = x2y[i]!;
+        if (aligned.length !== 1) continue;
+        const token = predictedTokens[i]!;
+        const goldIndex = aligned[0]!;
+        const goldValue = goldTokens[goldIndex]![attribute];
+        if (goldValue === null || pyIsSpace(token.text)) continue;
+        if (goldIndex !== runIndex) {
+          if (goldIndex < runIndex) throw new Error('token alignment out of order');
+          runIndex = goldIndex;
+          runValues.length = 0;
+        }
+        const value = token[attribute];
+        if (runValues.includes(value)) continue;
+        runValues.push(value);
+        predictedCount++;
+        if (value === goldValue) tp++;
+      }
+      const counts = state.get(COUNTS);
+      counts.tp += tp;
+      counts.fp += predictedCount - tp;
+      counts.fn += goldCount - tp;
     },
     merge: (left, right) => left.addAll(right),
     finalize(state) {

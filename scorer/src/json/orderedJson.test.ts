@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareCodePoints, isIndexKey, parseJson, stringifyJson } from './orderedJson.js';
+import { compareCodePoints, entriesOf, isIndexKey, parseJson, stringifyJson } from './orderedJson.js';
 import { parseJsonRecord } from './parseJsonRecord.js';
 
 // JSON text written from ordered entries, so that keys like "10" come in any order.
@@ -127,5 +127,33 @@ describe('parseJsonRecord', () => {
     const fast = parseJsonRecord('{"cats": {"b": 1, "a": 0}}', ['cats']) as Record<string, unknown>;
     expect(fast.cats).not.toBeInstanceOf(Map);
     expect(() => parseJsonRecord('{"cats": ', ['cats'])).toThrow(SyntaxError);
+  });
+});
+
+describe('parseJsonRecord on generated records', () => {
+  it('reads each named object as parseJson does and everything else as JSON.parse does', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.constantFrom('cats', 'spans', 'text', 'tokens', 'c"ats', 'meta'), tree), { maxLength: 6, selector: ([k]) => k }),
+        fc.boolean(),
+        (members, spaced) => {
+          const text = textOf({ entries: members }, spaced);
+          const record = parseJsonRecord(text, ['cats', 'spans', 'c"ats']) as Record<string, unknown>;
+          expect(plain(record)).toEqual(JSON.parse(text));
+          for (const [name, member] of members) {
+            // The named objects keep their own keys in the order written; what lies inside them need not.
+            const expected = ['cats', 'spans', 'c"ats'].includes(name) ? parseJson(textOf(member, false)) : JSON.parse(textOf(member, false));
+            const keysOf = (value: unknown) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? entriesOf(value).map(([k]) => k) : plain(value));
+            expect(keysOf(record[name])).toEqual(keysOf(expected));
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps the last of a repeated member, as JSON.parse does', () => {
+    const record = parseJsonRecord('{"cats": {"1": 0}, "cats" : {"2": 1, "10": 0} }', ['cats']) as Record<string, unknown>;
+    expect([...(record.cats as Map<string, number>).keys()]).toEqual(['2', '10']);
   });
 });
