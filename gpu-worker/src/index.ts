@@ -18,3 +18,4 @@ export { gpuWorkerCommand, GPU_WORKER_USAGE } from './server/gpuWorkerCommand.js
 /** The worker's process entry, for supervisors that start it. */
 export const GPU_WORKER_MAIN_PATH = new URL('./main.js', import.meta.url).pathname;
 export { PredictionWriter, predictionFileName } from './predictions/predictionWriter.js';
+export { DataRoots } from './server/dataRoots.js';

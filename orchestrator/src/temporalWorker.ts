@@ -2,7 +2,8 @@ import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
-import type { TlsFiles } from '@evalshard/proto';
+import type { ServiceSecurity } from '@evalshard/proto';
+import type { TemporalAccess } from './temporal/temporalAccess.js';
 import { createActivities } from './activities/createActivities.js';
 import { ScorerClient } from './grpc/scorerClient.js';
 import { WorkerPool } from './grpc/workerPool.js';
@@ -18,7 +19,10 @@ export interface TemporalWorkerOptions {
   /** GPU worker addresses (host:port) the activities call. */
   workerAddresses: string[];
   scorerAddress: string;
-  tls?: TlsFiles;
+  /** TLS or an API key for the Temporal service. */
+  temporalAccess?: TemporalAccess;
+  /** How the activities authenticate to the GPU workers and the scorer. */
+  security?: ServiceSecurity;
   /** Shard activities at once in this process; defaults to the number of GPU workers. */
   maxConcurrentShards?: number;
 }
@@ -62,9 +66,9 @@ export function installQuietRuntime(options: { logFile?: string } = {}): void {
 /** A Temporal worker that runs evalshard's workflows and activities. */
 export async function startTemporalWorker(options: TemporalWorkerOptions): Promise<RunningTemporalWorker> {
   installQuietRuntime();
-  const connection = await NativeConnection.connect({ address: options.temporalAddress });
-  const workers = new WorkerPool(options.workerAddresses, options.tls);
-  const scorer = new ScorerClient(options.scorerAddress, options.tls);
+  const connection = await NativeConnection.connect({ address: options.temporalAddress, ...options.temporalAccess });
+  const workers = new WorkerPool(options.workerAddresses, options.security);
+  const scorer = new ScorerClient(options.scorerAddress, options.security);
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,

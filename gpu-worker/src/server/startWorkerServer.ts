@@ -1,6 +1,7 @@
-import { startGrpcServer, WorkerServiceService, type RunningServer, type TlsFiles } from '@evalshard/proto';
+import { startGrpcServer, WorkerServiceService, type GrpcServerOptions, type RunningServer } from '@evalshard/proto';
 import { ModelCache } from '../bundle/modelCache.js';
 import type { RuntimeOptions } from '../bundle/modelBundle.js';
+import type { DataRoots } from './dataRoots.js';
 import { createWorkerService } from './workerService.js';
 
 export interface WorkerServerOptions {
@@ -10,7 +11,9 @@ export interface WorkerServerOptions {
   runtime: RuntimeOptions;
   maxLoadedModels: number;
   concurrency: number;
-  tls?: TlsFiles;
+  dataRoots: DataRoots;
+  /** Authentication and limits. */
+  server: GrpcServerOptions;
 }
 
 export async function startWorkerServer(options: WorkerServerOptions): Promise<RunningServer> {
@@ -19,10 +22,10 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<R
     (server) =>
       server.addService(
         WorkerServiceService,
-        createWorkerService({ workerId: options.workerId, models, concurrency: options.concurrency }),
+        createWorkerService({ workerId: options.workerId, models, concurrency: options.concurrency, dataRoots: options.dataRoots }),
       ),
     { host: options.host, port: options.port },
-    options.tls,
+    options.server,
   );
   return {
     ...running,

@@ -26,6 +26,7 @@ import { PredictionWriter, predictionFileName } from '../predictions/predictionW
 import { evaluateTokenRange, type TokenTask } from '../tokens/evaluateTokenRange.js';
 import { LABEL_SCHEMES, type LabelScheme, type TokenAnnotation } from '../tokens/predictedDoc.js';
 import type { BatchingMode } from '../tokens/rowBatcher.js';
+import type { DataRoots } from './dataRoots.js';
 import { scoreShardCall } from './scoreShardCall.js';
 
 const PROGRESS_INTERVAL_MS = 250;
@@ -36,6 +37,8 @@ export interface WorkerServiceOptions {
   models: ModelCache;
   /** Shards evaluated at once; more wait their turn. */
   concurrency: number;
+  /** Where requests may point; every path when empty. */
+  dataRoots: DataRoots;
 }
 
 export function defaultWorkerId(): string {
@@ -67,15 +70,29 @@ export function createWorkerService(options: WorkerServiceOptions): WorkerServic
     };
 
   return {
-    evaluateShard: shardStream<EvaluateShardRequest>((call, signal) => evaluateShardCall(call, options, signal)),
-    scoreShard: shardStream<ScoreShardRequest>((call, signal) => scoreShardCall(call, options.workerId, signal)),
+    evaluateShard: shardStream<EvaluateShardRequest>((call, signal) => {
+      const { modelPath, range, savePredictions } = call.request;
+      options.dataRoots.check(modelPath, 'model');
+      if (range !== undefined) options.dataRoots.check(range.path, 'corpus');
+      if (savePredictions !== '') options.dataRoots.check(savePredictions, 'savePredictions');
+      return evaluateShardCall(call, options, signal);
+    }),
+    scoreShard: shardStream<ScoreShardRequest>((call, signal) => {
+      const { gold, predicted } = call.request;
+      if (gold !== undefined) options.dataRoots.check(gold.path, 'gold');
+      if (predicted !== undefined) options.dataRoots.check(predicted.path, 'pred');
+      return scoreShardCall(call, options.workerId, signal);
+    }),
 
     describeModel: (
       call: ServerUnaryCall<DescribeModelRequest, DescribeModelResponse>,
       callback: sendUnaryData<DescribeModelResponse>,
     ) => {
-      options.models
-        .get(call.request.modelPath)
+      Promise.resolve()
+        .then(() => {
+          options.dataRoots.check(call.request.modelPath, 'model');
+          return options.models.get(call.request.modelPath);
+        })
         .then((bundle) =>
           callback(null, {
             digest: bundle.digest,

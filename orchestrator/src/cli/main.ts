@@ -33,9 +33,49 @@ function repeated(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
+// A managed Temporal service: TLS, a client certificate, an API key.
+function withTemporalAccessOptions(command: Command): Command {
+  return command
+    .option('--temporal-tls', 'connect to Temporal over TLS (implied by the options below)')
+    .option('--temporal-tls-cert <file>', 'client certificate for Temporal (PEM)')
+    .option('--temporal-tls-key <file>', 'its private key (PEM)')
+    .option('--temporal-tls-ca <file>', 'CA of the Temporal server\'s certificate, when the system does not trust it (PEM)')
+    .option('--temporal-tls-server-name <name>', 'the name the Temporal server\'s certificate carries, when the address does not')
+    .option('--temporal-api-key-file <file>', 'API key for Temporal (env EVALSHARD_TEMPORAL_API_KEY)');
+}
+
+function temporalAccessFlags(options: Record<string, unknown>) {
+  return {
+    temporalTls: options.temporalTls as boolean | undefined,
+    temporalTlsCert: options.temporalTlsCert as string | undefined,
+    temporalTlsKey: options.temporalTlsKey as string | undefined,
+    temporalTlsCa: options.temporalTlsCa as string | undefined,
+    temporalTlsServerName: options.temporalTlsServerName as string | undefined,
+    temporalApiKeyFile: options.temporalApiKeyFile as string | undefined,
+  };
+}
+
+// How a client proves itself to a cluster's scorer and GPU workers.
+function withServiceAuthOptions(command: Command): Command {
+  return command
+    .option('--auth-token-file <file>', 'the cluster services\' bearer token (env EVALSHARD_AUTH_TOKEN)')
+    .option('--tls-cert <file>', 'client certificate for the GPU workers and scorer (PEM)')
+    .option('--tls-key <file>', 'its private key (PEM)')
+    .option('--tls-ca <file>', 'CA that the services\' certificates chain to (PEM)');
+}
+
+function serviceAuthFlags(options: Record<string, unknown>) {
+  return {
+    authTokenFile: options.authTokenFile as string | undefined,
+    tlsCert: options.tlsCert as string | undefined,
+    tlsKey: options.tlsKey as string | undefined,
+    tlsCa: options.tlsCa as string | undefined,
+  };
+}
+
 // Where the control commands find the deployment: an `evalshard up` in the state directory, or a cluster.
 function withControlOptions(command: Command): Command {
-  return command
+  return withServiceAuthOptions(withTemporalAccessOptions(command))
     .option('--state-dir <dir>', 'the state directory of a running evalshard up', '.evalshard')
     .option('--temporal-address <host:port>', 'a cluster\'s Temporal frontend (env EVALSHARD_TEMPORAL_ADDRESS)')
     .option('--scorer <host:port>', 'a cluster\'s scorer service, which keeps the run history (env EVALSHARD_SCORER_ADDRESS)')
@@ -52,6 +92,8 @@ function controlOptions(options: Record<string, unknown>) {
     namespace: options.namespace as string,
     taskQueue: options.taskQueue as string | undefined,
     temporalUi: options.temporalUi as string | undefined,
+    ...temporalAccessFlags(options),
+    ...serviceAuthFlags(options),
   };
 }
 
@@ -77,7 +119,7 @@ function gateFlags(options: Record<string, unknown>) {
 // What a command that runs on Temporal takes: the run's id, where the
 // cluster is (or where the embedded stack keeps its state), progress.
 function withStackOptions(command: Command): Command {
-  return command
+  return withTemporalAccessOptions(command)
     .option('--run-id <id>', 'name the run; the same id resumes a failed or interrupted run')
     .option('--temporal-address <host:port>', 'use this Temporal cluster instead of the embedded stack (env EVALSHARD_TEMPORAL_ADDRESS)')
     .option('--namespace <name>', 'Temporal namespace', 'default')
@@ -128,6 +170,7 @@ export async function main(argv: string[]): Promise<number> {
         gates,
         notify: options.notify as string | undefined,
         temporalUi: options.temporalUi as string | undefined,
+        temporalAccess: temporalAccessFlags(options),
         spec,
         shards: options.shards as number | undefined,
         shardSize: options.shardSize as string | undefined,
@@ -172,6 +215,7 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await scoreCommand({
         shards: options.shards as number | undefined,
         workers: options.workers as number,
+        temporalAccess: temporalAccessFlags(options),
         runId: options.runId as string | undefined,
         temporalAddress: options.temporalAddress as string | undefined,
         namespace: options.namespace as string,
@@ -336,7 +380,7 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await setupCommand();
     });
 
-  program
+  withServiceAuthOptions(withTemporalAccessOptions(program
     .command('worker')
     .description('run a Temporal worker for a cluster: workflows and shard activities against GPU workers and a scorer')
     .requiredOption('--temporal-address <host:port>', 'Temporal frontend')
@@ -344,10 +388,7 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('--scorer <host:port>', 'scorer service address')
     .option('--namespace <name>', 'Temporal namespace', 'default')
     .option('--task-queue <name>', 'Temporal task queue', DEFAULT_TASK_QUEUE)
-    .option('--max-concurrent-shards <n>', 'shard activities at once in this process', positiveInteger)
-    .option('--tls-cert <file>', 'client certificate for the GPU workers and scorer (PEM)')
-    .option('--tls-key <file>', 'its private key (PEM)')
-    .option('--tls-ca <file>', 'CA that the services\' certificates chain to (PEM)')
+    .option('--max-concurrent-shards <n>', 'shard activities at once in this process', positiveInteger)))
     .action(async (options: Record<string, unknown>) => {
       const { workerCommand } = await import('./workerCommand.js');
       exitCode = await workerCommand({
@@ -357,9 +398,8 @@ export async function main(argv: string[]): Promise<number> {
         gpuWorkers: options.gpuWorkers as string[],
         scorer: options.scorer as string,
         maxConcurrentShards: options.maxConcurrentShards as number | undefined,
-        tlsCert: options.tlsCert as string | undefined,
-        tlsKey: options.tlsKey as string | undefined,
-        tlsCa: options.tlsCa as string | undefined,
+        ...serviceAuthFlags(options),
+        ...temporalAccessFlags(options),
       });
     });
 

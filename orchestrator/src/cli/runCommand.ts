@@ -1,3 +1,4 @@
+import type { TemporalAccessFlags } from '../temporal/temporalAccess.js';
 import { randomBytes } from 'node:crypto';
 import { InputError } from '@evalshard/scorer';
 import { runEvaluation, workflowIdFor } from '../client/runEvaluation.js';
@@ -39,6 +40,7 @@ export interface RunCommandOptions {
   gates?: GateSpec;
   notify?: string;
   temporalUi?: string;
+  temporalAccess?: TemporalAccessFlags;
 }
 
 export const EXIT_FAILED = 1;
@@ -130,6 +132,7 @@ async function runDistributed(
   const { client, taskQueue, startupMs, uiUrl, upPid, embedded } = await stack.connect({
     runId,
     temporalAddress: options.temporalAddress,
+    temporalAccess: options.temporalAccess,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     stateDir: options.stateDir,

@@ -4,6 +4,7 @@ import { InputError } from '@evalshard/scorer';
 import { describeHolder, ProcessLock } from '../stack/processLock.js';
 import { DEFAULT_TASK_QUEUE } from '../defaultTaskQueue.js';
 import { readStackInfo, stackLockPath } from '../stack/stackFile.js';
+import { temporalAccessOf, type TemporalAccessFlags } from '../temporal/temporalAccess.js';
 import { startEmbeddedStack, type EmbeddedStack } from '../stack/startEmbeddedStack.js';
 
 export interface StackOptions {
@@ -18,6 +19,8 @@ export interface StackOptions {
   intraOpThreads: number;
   /** A cluster's Temporal Web UI, for the run's link (env EVALSHARD_TEMPORAL_UI). */
   temporalUi?: string;
+  /** TLS or an API key for a cluster's Temporal service. */
+  temporalAccess?: TemporalAccessFlags;
 }
 
 export interface ConnectedStack {
@@ -59,6 +62,7 @@ export class RunStack {
     // An embedded run gets a task queue of its own, so no worker of another run picks up its tasks.
     const taskQueue =
       options.taskQueue ?? up?.taskQueue ?? (address === undefined ? `evalshard-embedded-${options.runId}` : DEFAULT_TASK_QUEUE);
+    const access = given === undefined ? {} : temporalAccessOf(options.temporalAccess ?? {});
     const startup = (async () => {
       let temporalAddress = address;
       if (temporalAddress === undefined) {
@@ -79,7 +83,7 @@ export class RunStack {
         temporalAddress = this.embedded.info.temporalAddress;
         uiUrl = this.embedded.info.uiUrl;
       }
-      this.connection = await Connection.connect({ address: temporalAddress });
+      this.connection = await Connection.connect({ address: temporalAddress, ...access });
     })();
     this.startup = startup;
     await startup;

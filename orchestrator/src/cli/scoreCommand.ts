@@ -1,3 +1,4 @@
+import type { TemporalAccessFlags } from '../temporal/temporalAccess.js';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { formatOf, type DocFormat } from '@evalshard/scorer';
@@ -16,6 +17,7 @@ import { scoreTable } from './scoreTable.js';
 import { writeJsonReport } from './writeJsonReport.js';
 
 export interface ScoreCommandOptions extends ScoreFlags {
+  temporalAccess?: TemporalAccessFlags;
   gold: string;
   pred: string;
   format?: DocFormat;
@@ -69,6 +71,7 @@ export async function scoreCommand(options: ScoreCommandOptions): Promise<number
           const { client, taskQueue, uiUrl } = await stack.connect({
             runId,
             temporalAddress: options.temporalAddress,
+            temporalAccess: options.temporalAccess,
             namespace: options.namespace,
             taskQueue: options.taskQueue,
             stateDir: options.stateDir,

@@ -1,7 +1,8 @@
-import { readTlsFiles } from '@evalshard/proto';
+import { readServiceSecurity } from '@evalshard/proto';
+import { temporalAccessOf, type TemporalAccessFlags } from '../temporal/temporalAccess.js';
 import { startTemporalWorker } from '../temporalWorker.js';
 
-export interface WorkerCommandOptions {
+export interface WorkerCommandOptions extends TemporalAccessFlags {
   temporalAddress: string;
   namespace: string;
   taskQueue: string;
@@ -11,6 +12,7 @@ export interface WorkerCommandOptions {
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
+  authTokenFile?: string;
 }
 
 /**
@@ -26,7 +28,8 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
     workerAddresses: options.gpuWorkers,
     scorerAddress: options.scorer,
     maxConcurrentShards: options.maxConcurrentShards,
-    tls: readTlsFiles({ cert: options.tlsCert, key: options.tlsKey, ca: options.tlsCa }),
+    security: readServiceSecurity({ tlsCert: options.tlsCert, tlsKey: options.tlsKey, tlsCa: options.tlsCa, authTokenFile: options.authTokenFile }),
+    temporalAccess: temporalAccessOf(options),
   });
   process.stderr.write(
     `evalshard worker polling ${options.taskQueue} on ${options.temporalAddress} ` +

@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { readServiceSecurity, type SecurityFlags } from '@evalshard/proto';
 import { InputError } from '@evalshard/scorer';
+import { temporalAccessOf, type TemporalAccessFlags } from '../temporal/temporalAccess.js';
 import { DEFAULT_TASK_QUEUE } from '../defaultTaskQueue.js';
 import { ScorerClient } from '../grpc/scorerClient.js';
 import { readStackInfo } from '../stack/stackFile.js';
 
 /** Where the control commands (schedule, runs, show, status, cancel, compare) find the deployment. */
-export interface ControlOptions {
+export interface ControlOptions extends SecurityFlags, TemporalAccessFlags {
   stateDir: string;
   temporalAddress?: string;
   namespace: string;
@@ -39,6 +41,11 @@ export function connectControl(options: ControlOptions): Control {
         `or name the state directory with --state-dir), and ${flag} was not given for a cluster`,
       { field: flag, code: 'NO_STACK' },
     );
+  // The stack's own token when the scorer is the stack's; a cluster's from the flags or the environment.
+  const scorerIsUp = options.scorer === undefined && process.env.EVALSHARD_SCORER_ADDRESS === undefined && up !== undefined;
+  const security = scorerIsUp ? { token: up.authToken } : readServiceSecurity(options);
+  const temporalIsUp = options.temporalAddress === undefined && process.env.EVALSHARD_TEMPORAL_ADDRESS === undefined;
+  const temporalAccess = temporalIsUp ? {} : temporalAccessOf(options);
   let scorer: ScorerClient | undefined;
   let connection: Promise<Connection> | undefined;
   return {
@@ -47,12 +54,12 @@ export function connectControl(options: ControlOptions): Control {
     uiUrl: options.temporalUi ?? process.env.EVALSHARD_TEMPORAL_UI ?? up?.uiUrl ?? null,
     scorer() {
       if (scorerAddress === undefined) throw missing('scorer service', '--scorer');
-      scorer ??= new ScorerClient(scorerAddress);
+      scorer ??= new ScorerClient(scorerAddress, security);
       return scorer;
     },
     async temporal() {
       if (temporalAddress === undefined) throw missing('Temporal server', '--temporal-address');
-      connection ??= Connection.connect({ address: temporalAddress, connectTimeout: 10_000 });
+      connection ??= Connection.connect({ address: temporalAddress, connectTimeout: 10_000, ...temporalAccess });
       return new Client({ connection: await connection, namespace: options.namespace });
     },
     async close() {

@@ -1,6 +1,6 @@
 import { Metadata, type ServiceError } from '@grpc/grpc-js';
 import {
-  clientCredentials,
+  clientChannel,
   ListRunsRequest,
   RunEntry,
   ScorerServiceClient,
@@ -15,7 +15,7 @@ import {
   type OpenRunResponse,
   type SubmitPartialRequest,
   type SubmitPartialResponse,
-  type TlsFiles,
+  type ServiceSecurity,
 } from '@evalshard/proto';
 import { CLIENT_CHANNEL_OPTIONS } from './channelOptions.js';
 
@@ -34,8 +34,9 @@ type Unary<Request, Response> = (
 export class ScorerClient {
   private readonly client: ScorerServiceClient;
 
-  constructor(readonly address: string, tls?: TlsFiles) {
-    this.client = new ScorerServiceClient(address, clientCredentials(tls), CLIENT_CHANNEL_OPTIONS);
+  constructor(readonly address: string, security?: ServiceSecurity) {
+    const channel = clientChannel(security, CLIENT_CHANNEL_OPTIONS);
+    this.client = new ScorerServiceClient(address, channel.credentials, channel.options);
   }
 
   openRun(request: OpenRunRequest): Promise<OpenRunResponse> {

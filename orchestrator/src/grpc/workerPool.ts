@@ -1,4 +1,4 @@
-import { clientCredentials, WorkerServiceClient, type TlsFiles } from '@evalshard/proto';
+import { clientChannel, WorkerServiceClient, type ServiceSecurity } from '@evalshard/proto';
 import { CLIENT_CHANNEL_OPTIONS } from './channelOptions.js';
 
 /** How long a worker that just failed is passed over while others are free. */
@@ -27,11 +27,12 @@ export class WorkerPool {
   private readonly workers: PooledWorker[];
   private next = 0;
 
-  constructor(addresses: string[], tls?: TlsFiles) {
+  constructor(addresses: string[], security?: ServiceSecurity) {
     if (addresses.length === 0) throw new Error('a worker pool needs at least one worker address');
+    const channel = clientChannel(security, CLIENT_CHANNEL_OPTIONS);
     this.workers = addresses.map((address) => ({
       address,
-      client: new WorkerServiceClient(address, clientCredentials(tls), CLIENT_CHANNEL_OPTIONS),
+      client: new WorkerServiceClient(address, channel.credentials, channel.options),
       inFlight: 0,
       failedAt: Number.NEGATIVE_INFINITY,
     }));

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { GPU_WORKER_MAIN_PATH } from '@evalshard/gpu-worker';
+import { AUTH_TOKEN_ENV, type ServiceSecurity } from '@evalshard/proto';
 import { SCORER_MAIN_PATH } from '@evalshard/scorer';
 import { startTemporalWorker, type RunningTemporalWorker } from '../temporalWorker.js';
 import { SupervisedProcess } from './supervisedProcess.js';
@@ -20,6 +22,8 @@ export interface LocalServicesOptions {
 
 export interface LocalServices {
   scorerAddress: string;
+  /** The fresh bearer token the services require, for clients of this stack. */
+  security: ServiceSecurity;
   workerAddresses: string[];
   scorer: SupervisedProcess;
   workers: SupervisedProcess[];
@@ -35,10 +39,14 @@ export interface LocalServices {
 export async function startLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
   const logs = join(options.stateDir, 'logs');
   const threads = options.intraOpThreads || Math.max(1, Math.floor(availableParallelism() / options.workers));
+  // A fresh token per stack, in the environment rather than on command lines that `ps` shows.
+  const security: ServiceSecurity = { token: randomBytes(32).toString('base64url') };
+  const env = { ...process.env, [AUTH_TOKEN_ENV]: security.token };
   const scorer = new SupervisedProcess({
     name: 'scorer',
     command: process.execPath,
     args: (port) => [SCORER_MAIN_PATH, '--supervised', '--port', String(port), '--db', join(options.stateDir, 'scorer.sqlite')],
+    env,
     logFile: join(logs, 'scorer.log'),
     restart: true,
     onRestart: options.onRestart,
@@ -57,6 +65,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
           '--execution-providers', options.executionProviders.join(','),
           '--intra-op-threads', String(threads),
         ],
+        env,
         logFile: join(logs, `gpu-worker-${i + 1}.log`),
         restart: true,
         onRestart: options.onRestart,
@@ -84,9 +93,10 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
       taskQueue: options.taskQueue,
       workerAddresses,
       scorerAddress,
+      security,
       maxConcurrentShards: options.workers,
     });
-    return { scorerAddress, workerAddresses, scorer, workers, temporalWorker, stop: stopAll };
+    return { scorerAddress, security, workerAddresses, scorer, workers, temporalWorker, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ProcessLock } from './processLock.js';
 
@@ -14,6 +14,8 @@ export interface StackInfo {
   taskQueue: string;
   scorerAddress: string;
   workerAddresses: string[];
+  /** The stack's bearer token; the file is readable by its owner only. */
+  authToken?: string;
 }
 
 export function stackFilePath(stateDir: string): string {
@@ -26,7 +28,8 @@ export function stackLockPath(stateDir: string): string {
 
 export function writeStackInfo(info: StackInfo): void {
   const path = stackFilePath(info.stateDir);
-  writeFileSync(`${path}.draft`, `${JSON.stringify(info, null, 2)}\n`);
+  rmSync(`${path}.draft`, { force: true });
+  writeFileSync(`${path}.draft`, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
   renameSync(`${path}.draft`, path);
 }
 

@@ -71,6 +71,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     taskQueue: options.taskQueue,
     scorerAddress: services.scorerAddress,
     workerAddresses: services.workerAddresses,
+    authToken: services.security.token,
   };
   writeStackInfo(info);
   return {

@@ -5,6 +5,7 @@ const STATUS_BY_CODE: Record<string, status> = {
   UNKNOWN_RUN: status.NOT_FOUND,
   MISSING_SHARDS: status.FAILED_PRECONDITION,
   RUN_PLAN_CHANGED: status.ALREADY_EXISTS,
+  OUTSIDE_DATA_ROOT: status.PERMISSION_DENIED,
 };
 
 /** Maps our errors onto gRPC statuses; the code travels in metadata. */

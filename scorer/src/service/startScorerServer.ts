@@ -1,4 +1,4 @@
-import { startGrpcServer, ScorerServiceService, type RunningServer, type TlsFiles } from '@evalshard/proto';
+import { startGrpcServer, ScorerServiceService, type GrpcServerOptions, type RunningServer } from '@evalshard/proto';
 import { RunHistory } from '../history/runHistory.js';
 import { PartialStore } from './partialStore.js';
 import { createScorerService, type ScorerServiceEvents } from './scorerService.js';
@@ -7,7 +7,8 @@ export interface ScorerServerOptions {
   host: string;
   port: number;
   databasePath: string;
-  tls?: TlsFiles;
+  /** Authentication and limits. */
+  server: GrpcServerOptions;
   events?: ScorerServiceEvents;
 }
 
@@ -22,7 +23,7 @@ export async function startScorerServer(options: ScorerServerOptions): Promise<R
   const running = await startGrpcServer(
     (server) => server.addService(ScorerServiceService, createScorerService(store, history, options.events)),
     { host: options.host, port: options.port },
-    options.tls,
+    options.server,
   );
   return {
     ...running,

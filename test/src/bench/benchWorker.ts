@@ -16,7 +16,7 @@ export async function startBenchWorker(dir: string, name: string, env: NodeJS.Pr
   const worker = new SupervisedProcess({
     name,
     command: process.execPath,
-    args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--intra-op-threads', '1'],
+    args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--intra-op-threads', '1', '--insecure'],
     env,
     logFile: join(dir, `${name}.log`),
     restart: false,

@@ -1,35 +1,18 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cli, startCli } from '../helpers/cliProcess.js';
 import { longRunArgs } from '../helpers/upStack.js';
 import { scratchDir } from '../helpers/corpora.js';
-import { CLI, DEMO_SPEC } from '../helpers/paths.js';
+import { CLI, DEMO_SPEC, repoPath } from '../helpers/paths.js';
+import { startService, stopServices } from '../helpers/serviceProcess.js';
 import { demoSpec, singlePass } from '../helpers/testStack.js';
 import { expectSameScores, readJsonReport } from '../helpers/sameScores.js';
 
-const started: ChildProcess[] = [];
-
-/** Starts `evalshard <args>` and resolves once a line of its output matches. */
-function startService(args: string[], ready: RegExp): Promise<string> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  started.push(child);
-  return new Promise((resolve, reject) => {
-    const onLine = (line: string) => {
-      if (ready.test(line)) resolve(line);
-    };
-    createInterface({ input: child.stdout! }).on('line', onLine);
-    createInterface({ input: child.stderr! }).on('line', onLine);
-    child.once('exit', (code) => reject(new Error(`evalshard ${args[0]} exited with ${code} before it was ready`)));
-  });
-}
-
-afterAll(() => {
-  for (const child of started) child.kill('SIGTERM');
-});
+afterAll(stopServices);
 
 describe('the cluster commands, as separate processes against one Temporal server', () => {
   const temporalAddress = inject('temporalAddress');
@@ -37,19 +20,29 @@ describe('the cluster commands, as separate processes against one Temporal serve
   let dir: string;
   let scorer: string;
 
+  // The quick start of infra/cluster/README.md: one token file shared by every process, workers confined to the data.
+  let auth: string[];
+  const noTokenInEnv = { ...process.env, EVALSHARD_AUTH_TOKEN: '' };
+
   beforeAll(async () => {
     dir = scratchDir();
-    const portOf = (line: string) => (JSON.parse(line) as { port: number }).port;
-    scorer = `127.0.0.1:${portOf(await startService(['scorer', '--db', join(dir, 'scorer.sqlite')], /"listening"/))}`;
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, `${randomUUID()}${randomUUID()}\n`, { mode: 0o600 });
+    auth = ['--auth-token-file', tokenFile];
+    scorer = `127.0.0.1:${(await startService(['scorer', '--db', join(dir, 'scorer.sqlite'), ...auth], /"listening"/, noTokenInEnv)).port}`;
     const workers = await Promise.all(
-      ['a', 'b'].map(async (id) => portOf(await startService(['gpu-worker', '--id', id, '--intra-op-threads', '1'], /"listening"/))),
+      ['a', 'b'].map(
+        async (id) =>
+          (await startService(['gpu-worker', '--id', id, '--intra-op-threads', '1', '--data-root', repoPath('examples'), '--data-root', dir, ...auth], /"listening"/, noTokenInEnv)).port,
+      ),
     );
     await startService(
       [
         'worker', '--temporal-address', temporalAddress, '--task-queue', taskQueue,
-        '--gpu-workers', workers.map((port) => `127.0.0.1:${port}`).join(','), '--scorer', scorer,
+        '--gpu-workers', workers.map((port) => `127.0.0.1:${port}`).join(','), '--scorer', scorer, ...auth,
       ],
       /polling/,
+      noTokenInEnv,
     );
   });
 
@@ -65,14 +58,15 @@ describe('the cluster commands, as separate processes against one Temporal serve
     const reference = await singlePass(await demoSpec());
     expectSameScores(report.scores, reference.scores);
     // The cluster's scorer keeps the history: the run is there, with the same scores.
-    const shown = await cli(['show', report.run.runId, '--scorer', scorer, '--temporal-address', temporalAddress, '--json']);
+    const shown = await cli(['show', report.run.runId, '--scorer', scorer, '--temporal-address', temporalAddress, '--json', ...auth]);
     expect(shown.code, shown.stderr).toBe(0);
     expectSameScores((JSON.parse(shown.stdout) as { scores: unknown }).scores, reference.scores);
   });
 
   it('status and cancel work from another process against the cluster', async () => {
-    const cluster = ['--temporal-address', temporalAddress, '--scorer', scorer, '--task-queue', taskQueue];
-    const running = startCli([...longRunArgs(dir), '--run-id', 'cluster-long', '--no-progress', ...cluster.filter((_, i) => i < 2 || i > 3)]);
+    const temporal = ['--temporal-address', temporalAddress, '--task-queue', taskQueue];
+    const cluster = [...temporal, '--scorer', scorer, ...auth];
+    const running = startCli([...longRunArgs(dir), '--run-id', 'cluster-long', '--no-progress', ...temporal]);
     let status: { status: string; progress: { shardsDone: number } | null } | undefined;
     for (let i = 0; i < 120 && !(status?.progress && status.progress.shardsDone > 0); i++) {
       await new Promise((resolve) => setTimeout(resolve, 500));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { BadRecordPolicy, clientCredentials, SubmitOutcome, WorkerServiceClient, type PartialScore } from '@evalshard/proto';
+import { BadRecordPolicy, clientChannel, SubmitOutcome, WorkerServiceClient, type PartialScore } from '@evalshard/proto';
 import { encodeScorerOptions, SCORER_MAIN_PATH, stringifyJson } from '@evalshard/scorer';
 import { ScorerClient, shardRange, streamShard, SupervisedProcess } from '@evalshard/orchestrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,17 +23,19 @@ describe('the same partial submitted twice', () => {
       name: 'scorer',
       command: process.execPath,
       args: (port) => [SCORER_MAIN_PATH, '--port', String(port), '--db', join(dir, 'scorer.sqlite')],
+      env: { ...process.env, EVALSHARD_AUTH_TOKEN: stack.services.security.token },
       logFile: join(dir, 'scorer.log'),
       restart: false,
     });
-    const scorer = new ScorerClient(`127.0.0.1:${await scorerProcess.start()}`);
+    const scorer = new ScorerClient(`127.0.0.1:${await scorerProcess.start()}`, stack.services.security);
     try {
       const run = await distributedRun(stack, await demoSpec({ shards: 3 }));
       // The run's own partial for shard 1, recomputed by a worker: same digest.
       const spec = await demoSpec({ shards: 3 });
       const scorerOptions = { textcat: { labels: ['ham', 'spam'], multiLabel: false, threshold: null, positiveLabel: 'spam', macroSummation: 'compensated' as const } };
       const digests = { model: run.run.model.digest, corpus: run.run.corpus.digest, scorer: run.run.scorer.digest };
-      const worker = new WorkerServiceClient(stack.services.workerAddresses[0]!, clientCredentials());
+      const channel = clientChannel(stack.services.security, {});
+      const worker = new WorkerServiceClient(stack.services.workerAddresses[0]!, channel.credentials, channel.options);
       const layout = { files: [{ path: spec.corpus[0]!, size: run.run.corpus.bytes }], shardsPerFile: [3] };
       const partialOf = async (runId: string, shardIndex: number): Promise<PartialScore> =>
         (

@@ -1,5 +1,5 @@
 import { Metadata } from '@grpc/grpc-js';
-import { clientCredentials, WorkerServiceClient, type HealthResponse } from '@evalshard/proto';
+import { clientChannel, WorkerServiceClient, type HealthResponse } from '@evalshard/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repeatedDemoCorpus, scratchDir } from '../helpers/corpora.js';
 import { demoSpec, distributedRun, singlePass, startTestStack, type TestStack } from '../helpers/testStack.js';
@@ -15,7 +15,8 @@ afterAll(async () => {
 });
 
 function health(address: string): Promise<HealthResponse> {
-  const client = new WorkerServiceClient(address, clientCredentials());
+  const channel = clientChannel(stack.services.security, {});
+  const client = new WorkerServiceClient(address, channel.credentials, channel.options);
   return new Promise((resolve, reject) =>
     client.health({}, new Metadata(), { deadline: Date.now() + 5_000 }, (error, response) => {
       client.close();
