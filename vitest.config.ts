@@ -20,10 +20,22 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/src/**/*.test.ts'],
+          exclude: ['test/src/faults/**'],
           globalSetup: ['test/src/globalSetup.ts'],
           testTimeout: 300_000,
           hookTimeout: 180_000,
           // The machine has two cores; integration runs start many processes.
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // npm run test:faults: a cluster of its own, faults injected one run at a time.
+          name: 'faults',
+          include: ['test/src/faults/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 240_000,
           fileParallelism: false,
         },
       },

@@ -30,6 +30,8 @@ import type { DataRoots } from './dataRoots.js';
 import { scoreShardCall } from './scoreShardCall.js';
 
 const PROGRESS_INTERVAL_MS = 250;
+/** How often a shard call says the worker is alive (see WorkerAlive). */
+const ALIVE_INTERVAL_MS = 1_000;
 const DEFAULT_BATCH = { maxDocs: 32, maxTokens: 8192, maxSequenceLength: 0 };
 
 export interface WorkerServiceOptions {
@@ -54,7 +56,11 @@ export function createWorkerService(options: WorkerServiceOptions): WorkerServic
     <Request>(work: (call: ServerWritableStream<Request, EvaluateShardEvent>, signal: AbortSignal) => Promise<void>) =>
     (call: ServerWritableStream<Request, EvaluateShardEvent>) => {
       const abort = new AbortController();
-      call.on('cancelled', () => abort.abort(new Error('the caller cancelled the shard')));
+      const alive = setInterval(() => call.write({ event: { $case: 'alive', value: {} } }), ALIVE_INTERVAL_MS);
+      call.on('cancelled', () => {
+        clearInterval(alive);
+        abort.abort(new Error('the caller cancelled the shard'));
+      });
       void slots
         .run(async () => {
           activeShards += 1;
@@ -66,7 +72,8 @@ export function createWorkerService(options: WorkerServiceOptions): WorkerServic
         })
         .catch((error: unknown) => {
           if (!abort.signal.aborted) call.emit('error', toServiceError(error));
-        });
+        })
+        .finally(() => clearInterval(alive));
     };
 
   return {

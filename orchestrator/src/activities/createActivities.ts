@@ -215,7 +215,7 @@ async function shardActivity(
   shardIndex: number,
   bytes: number,
   heartbeatMs: number,
-  stream: (client: WorkerServiceClient, options: { signal: AbortSignal; onProgress: (progress: ShardProgress) => void }) => Promise<ShardResult>,
+  stream: (client: WorkerServiceClient, options: { signal: AbortSignal; stallMs: number; onProgress: (progress: ShardProgress) => void }) => Promise<ShardResult>,
 ): Promise<ShardSummary> {
   const context = Context.current();
   const attempt = context.info.attempt;
@@ -243,6 +243,7 @@ async function shardActivity(
   try {
     const result = await stream(lease.client, {
       signal: context.cancellationSignal,
+      stallMs: heartbeatMs,
       onProgress: (progress) => {
         latest = progress;
         context.heartbeat(progress);

@@ -8,9 +8,32 @@ const STATUS_BY_CODE: Record<string, status> = {
   OUTSIDE_DATA_ROOT: status.PERMISSION_DENIED,
 };
 
+// SQLite's answers when the database cannot be written: the disk, not the request, is at fault.
+const STORAGE_FAILURES: Record<string, string> = {
+  SQLITE_FULL: 'the disk is full',
+  SQLITE_READONLY: 'the database is read-only',
+  SQLITE_IOERR: 'the disk failed a read or write',
+  SQLITE_CANTOPEN: 'the database file cannot be opened',
+};
+
+/** Why the scorer's database cannot be written, when that is what the error says. */
+export function storageFailureOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  const key = Object.keys(STORAGE_FAILURES).find((prefix) => code === prefix || code.startsWith(`${prefix}_`));
+  return key === undefined ? undefined : `${STORAGE_FAILURES[key]} (${code})`;
+}
+
 /** Maps our errors onto gRPC statuses; the code travels in metadata. */
 export function toServiceError(error: unknown): ServiceError {
   const metadata = new Metadata();
+  const storage = storageFailureOf(error);
+  if (storage !== undefined) {
+    // Retryable: the write was rolled back, and what was acknowledged before is untouched.
+    metadata.set('evalshard-error-kind', 'storage');
+    const message = `the scorer cannot store it: ${storage}; nothing was stored by this call and nothing stored before is lost — free space or make the database writable and the call can be retried`;
+    return Object.assign(new Error(message), { code: status.UNAVAILABLE, details: message, metadata });
+  }
   if (error instanceof InputError) {
     metadata.set('evalshard-error-kind', 'input');
     metadata.set('evalshard-error-code', error.code);

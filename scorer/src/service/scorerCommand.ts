@@ -31,6 +31,8 @@ export async function scorerCommand(argv: string[]): Promise<void> {
       events: {
         onConflict: (runId, shard, stored, rejected) =>
           console.error(`run ${runId} shard ${shard}: kept ${stored.slice(0, 12)}, rejected a differing ${rejected.slice(0, 12)}`),
+        onStorageFailure: (method, error) =>
+          console.error(`scorer: ${method} failed, the database cannot be written: ${(error as Error).message} (${String((error as { code?: string }).code)})`),
         onBlockFoldFailed: (runId, shard, error) =>
           console.error(`run ${runId}: merging the block of shard ${shard} ahead failed (finalize merges it instead): ${String(error)}`),
       },

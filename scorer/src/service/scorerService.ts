@@ -4,13 +4,15 @@ import { InputError } from '../errors.js';
 import { decodeMetricStates } from '../metricStates.js';
 import { decodeScorerOptions, scorerDigest } from '../scorerOptions.js';
 import { finalizeRun, foldCompletedBlock } from './finalizeRun.js';
-import { toServiceError } from './grpcStatus.js';
+import { storageFailureOf, toServiceError } from './grpcStatus.js';
 import type { RunHistory } from '../history/runHistory.js';
 import type { PartialStore } from './partialStore.js';
 
 const DEFAULT_LISTED_SKIPS = 20;
 
 export interface ScorerServiceEvents {
+  /** A call failed because the database could not be written (disk full, read-only). */
+  onStorageFailure?: (method: string, error: unknown) => void;
   onConflict?: (runId: string, shardIndex: number, storedDigest: string, rejectedDigest: string) => void;
   onBlockFoldFailed?: (runId: string, shardIndex: number, error: unknown) => void;
 }
@@ -20,6 +22,7 @@ export function createScorerService(
   history: RunHistory,
   events: ScorerServiceEvents = {},
 ): ScorerServiceServer {
+  const unary = unaryWith(events);
   return {
     openRun: unary((request) => {
       if (request.runId === '') throw new InputError('run id is empty', { field: 'runId' });
@@ -115,12 +118,14 @@ export function createScorerService(
   };
 }
 
-function unary<Request, Response>(handler: (request: Request) => Response) {
-  return (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>): void => {
-    try {
-      callback(null, handler(call.request));
-    } catch (error) {
-      callback(toServiceError(error));
-    }
-  };
+function unaryWith(events: ScorerServiceEvents) {
+  return <Request, Response>(handler: (request: Request) => Response) =>
+    (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>): void => {
+      try {
+        callback(null, handler(call.request));
+      } catch (error) {
+        if (storageFailureOf(error) !== undefined) events.onStorageFailure?.(call.getPath(), error);
+        callback(toServiceError(error));
+      }
+    };
 }
