@@ -20,12 +20,21 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/src/**/*.test.ts'],
-          exclude: ['test/src/faults/**'],
+          exclude: ['test/src/faults/**', 'test/src/fuzz/**'],
           globalSetup: ['test/src/globalSetup.ts'],
           testTimeout: 300_000,
           hookTimeout: 180_000,
           // The machine has two cores; integration runs start many processes.
           fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Mutation fuzzing of the readers, the spec loader and the partial decoder; npm run fuzz for long runs.
+          name: 'fuzz',
+          include: ['test/src/fuzz/**/*.test.ts'],
+          testTimeout: 900_000,
         },
       },
       {

@@ -50,7 +50,7 @@ def gold_pairs(rng, labels, multi_label):
         return [[label, 1.0 if label == winner else 0.0] for label in present]
     if style < 0.85:
         return [[label, float(rng.random() < 0.4)] for label in present]
-    return [[label, rng.choice([0.0, 1.0, 0.5, 2.0])] for label in present]
+    return [[label, rng.choice([0.0, 1.0, 0.5, 2.0, -1.0])] for label in present]
 
 
 def pred_pairs(rng, labels, tie_heavy):

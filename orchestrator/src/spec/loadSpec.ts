@@ -38,7 +38,14 @@ export async function loadSpec(specPath: string, overrides: SpecOverrides = {}, 
       code: 'BAD_SPEC',
     });
   }
-  return resolveSpec(document.toJS() as unknown, { specPath, baseDir: dirname(absolute), overrides, cwd });
+  let raw: unknown;
+  try {
+    raw = document.toJS() as unknown;
+  } catch (error) {
+    // An alias to an anchor that is not there, or aliases that expand without end.
+    throw new InputError(`${specPath}: not valid YAML: ${(error as Error).message}`, { file: specPath, code: 'BAD_SPEC' });
+  }
+  return resolveSpec(raw, { specPath, baseDir: dirname(absolute), overrides, cwd });
 }
 
 export async function resolveSpec(

@@ -68,6 +68,7 @@ export function conlluDoc(path: string, sentences: LineBlock[]): ScoredDoc {
       let headIndex = first + k;
       if (head !== '_') {
         if (!/^\d+$/.test(head) || Number(head) > rows.length) fail(`HEAD ${head} is not a word of the sentence`);
+        if (Number(head) === k + 1) fail(`HEAD ${head} is the word itself: a dependency tree has no cycles`);
         headIndex = Number(head) === 0 ? first + k : first + Number(head) - 1;
       }
       const wordNumber = k + 1;
@@ -84,6 +85,15 @@ export function conlluDoc(path: string, sentences: LineBlock[]): ScoredDoc {
       text += form + (space ? ' ' : '');
       offset += codePointLength(form) + (space ? 1 : 0);
     });
+    const cycle = headCycle(tokens, first);
+    if (cycle !== undefined) {
+      const line = rows[cycle[0]! - first]!.line;
+      // spaCy would take the heads and lose the sentence's boundaries; a dependency tree has no cycles.
+      throw new InputError(
+        `${lineWhere(path, line)}: document ${id}: HEADs form a cycle (${[...cycle, cycle[0]!].map((i) => i - first + 1).join(' → ')}), so they are not a tree`,
+        { file: path, byteOffset: line.offset, code: 'BAD_CONLLU' },
+      );
+    }
   }
   if (tokens.some((token) => token.dep !== null)) {
     setSentenceStarts(tokens);
@@ -91,6 +101,24 @@ export function conlluDoc(path: string, sentences: LineBlock[]): ScoredDoc {
     tokens.forEach((token, i) => (token.sentStart = sentenceStarts.includes(i) ? 1 : -1));
   }
   return { id, text, tokens, ents: [], spans: new Map(), cats: [], hasUnknownSpaces: false, tagSequences: null };
+}
+
+// The first cycle among the heads of tokens[first…] (a root or a missing head points to itself), as token indices.
+function headCycle(tokens: readonly ScoredToken[], first: number): number[] | undefined {
+  const state = new Uint8Array(tokens.length - first); // 0 new, 1 on the current path, 2 reaches a root
+  for (let start = first; start < tokens.length; start++) {
+    const path: number[] = [];
+    let i = start;
+    while (state[i - first] === 0 && tokens[i]!.head !== i) {
+      state[i - first] = 1;
+      path.push(i);
+      i = tokens[i]!.head;
+    }
+    if (state[i - first] === 1) return path.slice(path.indexOf(i));
+    for (const j of path) state[j - first] = 2;
+    state[i - first] = 2;
+  }
+  return undefined;
 }
 
 function hasNoSpaceAfter(misc: string): boolean {

@@ -12,41 +12,46 @@ export async function* pairDocs(
   predicted: AsyncIterable<LocatedDoc>,
 ): AsyncGenerator<ScoringExample> {
   const predictions = predicted[Symbol.asyncIterator]();
-  for await (const g of gold) {
-    const next = await predictions.next();
-    if (next.done) {
+  // Closed however the pairing ends, so a reader that stopped early lets go of its file.
+  try {
+    for await (const g of gold) {
+      const next = await predictions.next();
+      if (next.done) {
+        throw new InputError(
+          `${g.origin.file}: byte ${g.origin.byteOffset}: gold document ${g.doc.id} has no prediction (the predictions end early)`,
+          { file: g.origin.file, byteOffset: g.origin.byteOffset, code: 'COUNT_MISMATCH' },
+        );
+      }
+      const p = next.value;
+      if (hasOwnId(g) && hasOwnId(p) && g.doc.id !== p.doc.id) {
+        throw new InputError(
+          `${p.origin.file}: byte ${p.origin.byteOffset}: predicted document ${p.doc.id} stands where gold document ` +
+            `${g.doc.id} (${g.origin.file}: byte ${g.origin.byteOffset}) expects its prediction`,
+          { file: p.origin.file, byteOffset: p.origin.byteOffset, code: 'ID_MISMATCH' },
+        );
+      }
+      const example = new ScoringExample(g.doc, p.doc, { gold: g.origin, predicted: p.origin });
+      try {
+        void example.alignment;
+      } catch (error) {
+        throw new InputError(
+          `${g.origin.file}: byte ${g.origin.byteOffset} and ${p.origin.file}: byte ${p.origin.byteOffset}: ` +
+            `${(error as Error).message}`,
+          { file: g.origin.file, byteOffset: g.origin.byteOffset, code: 'TEXT_MISMATCH' },
+        );
+      }
+      yield example;
+    }
+    const extra = await predictions.next();
+    if (!extra.done) {
+      const p = extra.value;
       throw new InputError(
-        `${g.origin.file}: byte ${g.origin.byteOffset}: gold document ${g.doc.id} has no prediction (the predictions end early)`,
-        { file: g.origin.file, byteOffset: g.origin.byteOffset, code: 'COUNT_MISMATCH' },
+        `${p.origin.file}: byte ${p.origin.byteOffset}: predicted document ${p.doc.id} has no gold document (the gold ends early)`,
+        { file: p.origin.file, byteOffset: p.origin.byteOffset, code: 'COUNT_MISMATCH' },
       );
     }
-    const p = next.value;
-    if (hasOwnId(g) && hasOwnId(p) && g.doc.id !== p.doc.id) {
-      throw new InputError(
-        `${p.origin.file}: byte ${p.origin.byteOffset}: predicted document ${p.doc.id} stands where gold document ` +
-          `${g.doc.id} (${g.origin.file}: byte ${g.origin.byteOffset}) expects its prediction`,
-        { file: p.origin.file, byteOffset: p.origin.byteOffset, code: 'ID_MISMATCH' },
-      );
-    }
-    const example = new ScoringExample(g.doc, p.doc, { gold: g.origin, predicted: p.origin });
-    try {
-      void example.alignment;
-    } catch (error) {
-      throw new InputError(
-        `${g.origin.file}: byte ${g.origin.byteOffset} and ${p.origin.file}: byte ${p.origin.byteOffset}: ` +
-          `${(error as Error).message}`,
-        { file: g.origin.file, byteOffset: g.origin.byteOffset, code: 'TEXT_MISMATCH' },
-      );
-    }
-    yield example;
-  }
-  const extra = await predictions.next();
-  if (!extra.done) {
-    const p = extra.value;
-    throw new InputError(
-      `${p.origin.file}: byte ${p.origin.byteOffset}: predicted document ${p.doc.id} has no gold document (the gold ends early)`,
-      { file: p.origin.file, byteOffset: p.origin.byteOffset, code: 'COUNT_MISMATCH' },
-    );
+  } finally {
+    await predictions.return?.();
   }
 }
 

@@ -8,6 +8,15 @@ import { isIndexKey, parseJson } from './orderedJson.js';
  * arrays are most of it. Throws JSON.parse's SyntaxError.
  */
 export function parseJsonRecord(text: string, orderedKeys: readonly string[]): unknown {
+  try {
+    return parseOrdered(text, orderedKeys);
+  } catch (error) {
+    if (error instanceof RangeError) throw new SyntaxError('nested too deeply to read');
+    throw error;
+  }
+}
+
+function parseOrdered(text: string, orderedKeys: readonly string[]): unknown {
   const value = JSON.parse(text) as unknown;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const record = value as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import { RunEntry, SubmitOutcome, type ScorerServiceServer } from '@evalshard/proto';
 import { InputError } from '../errors.js';
-import { decodeMetricStates } from '../metricStates.js';
+import { decodeCanonicalStates } from '../partial/canonicalStates.js';
 import { decodeScorerOptions, scorerDigest } from '../scorerOptions.js';
 import { finalizeRun, foldCompletedBlock } from './finalizeRun.js';
 import { storageFailureOf, toServiceError } from './grpcStatus.js';
@@ -61,8 +61,8 @@ export function createScorerService(
           );
         }
       }
-      // A partial that cannot be decoded with the run's options must not be stored.
-      decodeMetricStates(partial.states, decodeScorerOptions(run.scorer));
+      // A partial that cannot be decoded with the run's options, or that is not what a worker writes, must not be stored.
+      decodeCanonicalStates(partial.states, decodeScorerOptions(run.scorer));
       const result = store.submit(partial, request.stats);
       if (result.outcome === 'stored') {
         // After the reply: the partial is durable already, and a failed fold only leaves the block to finalize.

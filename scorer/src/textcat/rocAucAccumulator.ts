@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import type { RocAucState } from '@evalshard/proto';
 import { numpyPairwiseSum } from '../summation/numpyPairwiseSum.js';
 
@@ -63,6 +64,13 @@ export class RocAucAccumulator {
   }
 
   static fromState(state: RocAucState): RocAucAccumulator {
+    const { scores, positives, negatives, goldValues } = state;
+    const ascending = (values: readonly number[]) => values.every((value, i) => Number.isFinite(value) && (i === 0 || values[i - 1]! < value));
+    if (positives.length !== scores.length || negatives.length !== scores.length || !ascending(scores) || goldValues.length > MAX_TRACKED_GOLD_VALUES || !ascending(goldValues)) {
+      throw new InputError('an ROC AUC state is malformed: its scores must ascend, one count of each kind per score, at most three gold values in order', {
+        code: 'BAD_PARTIAL',
+      });
+    }
     const accumulator = new RocAucAccumulator();
     accumulator.scores = Float64Array.from(state.scores);
     accumulator.positives = Float64Array.from(state.positives);
