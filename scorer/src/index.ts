@@ -30,7 +30,6 @@ export type { DepsMissingIndices } from './families/depsFamily.js';
 export * from './docs/index.js';
 export { encodeScorerOptions, decodeScorerOptions, scorerDigest, sha256Hex, type ScorerOptions } from './scorerOptions.js';
 export { OrderedMerge } from './orderedMerge.js';
-export { partialDigest } from './partial/partialDigest.js';
 export { PartialStore, type RunRecord, type StoreOutcome } from './service/partialStore.js';
 export { finalizeRun, foldCompletedBlock, BLOCK_SHARDS } from './service/finalizeRun.js';
 export { RunHistory, RUN_STATUSES, type RunStatus } from './history/runHistory.js';

@@ -38,7 +38,7 @@ export async function scoreShardCall(
   let lastProgress = 0;
   const examples = pairDocs(
     readDocs(gold.path, format, { start: gold.start, end: gold.end, startLine: gold.startLine || 1 }),
-    readDocs(predicted.path, format, { start: predicted.start, end: predicted.end, startLine: predicted.startLine || 1 }),
+    readDocs(predicted.path, format, { start: predicted.start, end: predicted.end, startLine: predicted.startLine || 1, role: 'predicted' }),
   );
   let scoreMs = 0;
   for await (const example of examples) {

@@ -33,7 +33,7 @@ export async function planScore(input: ScoreInput): Promise<ScorePlan> {
   const predictedStarts = new Map<number, DocStart>();
   const wanted = new Set(firstDocs);
   let predictedDocs = 0;
-  for await (const { doc, origin } of readDocs(input.predicted, input.format, { start: 0, end: predictedBytes })) {
+  for await (const { doc, origin } of readDocs(input.predicted, input.format, { start: 0, end: predictedBytes, role: 'predicted' })) {
     if (predictedDocs >= goldStarts.length) {
       throw new InputError(
         `${input.predicted}: byte ${origin.byteOffset}: predicted document ${doc.id} has no gold document ` +

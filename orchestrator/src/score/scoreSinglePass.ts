@@ -34,7 +34,7 @@ export async function scoreSinglePass(input: ScoreInput): Promise<ScoreReport> {
   let docs = 0;
   const scoreStarted = performance.now();
   const gold = readDocs(input.gold, input.format, { start: 0, end: goldBytes });
-  const predicted = readDocs(input.predicted, input.format, { start: 0, end: predictedBytes });
+  const predicted = readDocs(input.predicted, input.format, { start: 0, end: predictedBytes, role: 'predicted' });
   for await (const example of pairDocs(gold, predicted)) {
     updateMetricStates(states, example);
     docs += 1;

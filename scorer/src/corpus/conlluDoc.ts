@@ -15,7 +15,7 @@ const UPOS = new Set([
  * empty nodes are not tokens), FORM as text with SpaceAfter=No from MISC,
  * XPOS as tag, UPOS as pos, FEATS, LEMMA, HEAD and DEPREL; "_" is missing.
  */
-export function conlluDoc(path: string, sentences: LineBlock[]): ScoredDoc {
+export function conlluDoc(path: string, sentences: LineBlock[], options: { requireTrees: boolean } = { requireTrees: true }): ScoredDoc {
   const id = commentValue(sentences, 'newdoc id') ?? commentValue(sentences, 'sent_id') ?? `${basename(path)}@${sentences[0]!.offset}`;
   const tokens: ScoredToken[] = [];
   const sentenceStarts: number[] = [];
@@ -68,7 +68,7 @@ export function conlluDoc(path: string, sentences: LineBlock[]): ScoredDoc {
       let headIndex = first + k;
       if (head !== '_') {
         if (!/^\d+$/.test(head) || Number(head) > rows.length) fail(`HEAD ${head} is not a word of the sentence`);
-        if (Number(head) === k + 1) fail(`HEAD ${head} is the word itself: a dependency tree has no cycles`);
+        if (options.requireTrees && Number(head) === k + 1) fail(`HEAD ${head} is the word itself: a gold dependency tree has no cycles`);
         headIndex = Number(head) === 0 ? first + k : first + Number(head) - 1;
       }
       const wordNumber = k + 1;
@@ -85,12 +85,12 @@ export function conlluDoc(path: string, sentences: LineBlock[]): ScoredDoc {
       text += form + (space ? ' ' : '');
       offset += codePointLength(form) + (space ? 1 : 0);
     });
-    const cycle = headCycle(tokens, first);
+    const cycle = options.requireTrees ? headCycle(tokens, first) : undefined;
     if (cycle !== undefined) {
       const line = rows[cycle[0]! - first]!.line;
-      // spaCy would take the heads and lose the sentence's boundaries; a dependency tree has no cycles.
+      // spaCy would take the heads and lose the sentence's boundaries; gold dependencies form a tree.
       throw new InputError(
-        `${lineWhere(path, line)}: document ${id}: HEADs form a cycle (${[...cycle, cycle[0]!].map((i) => i - first + 1).join(' → ')}), so they are not a tree`,
+        `${lineWhere(path, line)}: document ${id}: HEADs form a cycle (${[...cycle, cycle[0]!].map((i) => i - first + 1).join(' → ')}), so they are not a tree (gold heads must be)`,
         { file: path, byteOffset: line.offset, code: 'BAD_CONLLU' },
       );
     }

@@ -5,7 +5,7 @@ import type { ScoredDoc } from '../docs/scoredDoc.js';
 import { blockDocuments, usesNewdoc } from './blockDocuments.js';
 import { conlluDoc } from './conlluDoc.js';
 import { iobDoc } from './iobDoc.js';
-import { readLineBlocks } from './readLineBlocks.js';
+import { readLineBlocks, type LineBlock } from './readLineBlocks.js';
 import { DEFAULT_MAX_RECORD_BYTES, oversizedRecordError, readLineRecords } from './readLineRecords.js';
 
 export type DocFormat = 'jsonl' | 'conllu' | 'iob';
@@ -24,6 +24,12 @@ export interface DocRange {
   startLine?: number;
   /** JSONL: a longer line is a bad record (default DEFAULT_MAX_RECORD_BYTES). */
   maxRecordBytes?: number;
+  /**
+   * Gold (the default) or a system's predictions. CoNLL-U gold heads must
+   * form trees; predicted heads are scored as they are, cycles included,
+   * as spaCy's scorer does (UAS and LAS compare heads one by one).
+   */
+  role?: 'gold' | 'predicted';
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -31,7 +37,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** The documents of one byte range of a file, in file order. */
 export async function* readDocs(path: string, format: DocFormat, range: DocRange): AsyncGenerator<LocatedDoc> {
   if (format === 'conllu' || format === 'iob') {
-    const build = format === 'conllu' ? conlluDoc : iobDoc;
+    const requireTrees = (range.role ?? 'gold') === 'gold';
+    const build = format === 'conllu' ? (file: string, sentences: LineBlock[]) => conlluDoc(file, sentences, { requireTrees }) : iobDoc;
     const grouped = await usesNewdoc(readLineBlocks(path, 0));
     for await (const sentences of blockDocuments(readLineBlocks(path, range.start, range.startLine), range.end, grouped)) {
       const doc = build(path, sentences);

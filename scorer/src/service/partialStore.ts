@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { MetricStates, PartialScore, RunDigests, ScorerConfig, ShardStats, type SkippedRecord } from '@evalshard/proto';
 import { InputError } from '../errors.js';
-import { partialDigest } from '../partial/partialDigest.js';
+import { sha256Hex } from '../scorerOptions.js';
 
 export interface RunRecord {
   runId: string;
@@ -53,6 +53,8 @@ export interface ConflictRow {
  */
 export class PartialStore {
   private readonly db: Database.Database;
+  // Prepared once: preparing a statement per call cost more than running it.
+  private readonly statements = new Map<string, Database.Statement>();
 
   /** `durable: false` skips the fsync per partial: for benchmarks and scratch stores only. */
   constructor(path: string, options: { durable?: boolean } = {}) {
@@ -112,12 +114,21 @@ export class PartialStore {
     this.db.close();
   }
 
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   /** Registers a run; returns whether it existed. A different plan for a known run is refused. */
   openRun(run: RunRecord): boolean {
     const existing = this.getRun(run.runId);
     if (existing === undefined) {
-      this.db
-        .prepare('INSERT INTO runs (run_id, shard_count, digests, scorer, opened_at) VALUES (?, ?, ?, ?, ?)')
+      this
+        .sql('INSERT INTO runs (run_id, shard_count, digests, scorer, opened_at) VALUES (?, ?, ?, ?, ?)')
         .run(
           run.runId,
           run.shardCount,
@@ -139,7 +150,7 @@ export class PartialStore {
   }
 
   getRun(runId: string): RunRecord | undefined {
-    const row = this.db.prepare('SELECT shard_count, digests, scorer FROM runs WHERE run_id = ?').get(runId) as
+    const row = this.sql('SELECT shard_count, digests, scorer FROM runs WHERE run_id = ?').get(runId) as
       | { shard_count: number; digests: Buffer; scorer: Buffer }
       | undefined;
     if (row === undefined) return undefined;
@@ -152,54 +163,55 @@ export class PartialStore {
   }
 
   submit(partial: PartialScore, stats: ShardStats | undefined): StoreOutcome {
-    const digest = partialDigest(partial);
-    const insert = this.db.transaction((): StoreOutcome => {
-      const stored = this.db
-        .prepare('SELECT digest FROM partials WHERE run_id = ? AND shard_index = ?')
-        .get(partial.runId, partial.shardIndex) as { digest: string } | undefined;
-      if (stored === undefined) {
-        this.db
-          .prepare(
-            'INSERT INTO partials (run_id, shard_index, digest, docs, partial, stats, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          )
-          .run(
-            partial.runId,
-            partial.shardIndex,
-            digest,
-            partial.docs,
-            Buffer.from(PartialScore.encode(partial).finish()),
-            stats === undefined ? null : Buffer.from(ShardStats.encode(stats).finish()),
-            new Date().toISOString(),
-          );
-        // Counted with the partial, so that a block's completion is one lookup.
-        this.db
-          .prepare(
-            'INSERT INTO block_counts (run_id, block, stored) VALUES (?, ?, 1) ON CONFLICT (run_id, block) DO UPDATE SET stored = stored + 1',
-          )
-          .run(partial.runId, Math.floor(partial.shardIndex / BLOCK_SHARDS));
-        return { outcome: 'stored', digest };
-      }
-      if (stored.digest === digest) return { outcome: 'duplicate', digest };
-      this.db
-        .prepare(
-          'INSERT OR IGNORE INTO conflicts (run_id, shard_index, stored_digest, rejected_digest, partial, received_at) VALUES (?, ?, ?, ?, ?, ?)',
-        )
-        .run(
-          partial.runId,
-          partial.shardIndex,
-          stored.digest,
-          digest,
-          Buffer.from(PartialScore.encode(partial).finish()),
-          new Date().toISOString(),
-        );
-      return { outcome: 'conflict', digest, storedDigest: stored.digest };
+    return this.submitAll([{ partial, stats }])[0]!;
+  }
+
+  /**
+   * Stores partials in one transaction, in order (a later one sees an
+   * earlier one of the same shard), and returns once it is committed: with
+   * synchronous=FULL, once it is on disk. Group commit: the scorer gathers
+   * the submissions that arrive together and acknowledges them after one
+   * commit, not one per partial. All or nothing when the disk fails.
+   */
+  submitAll(items: ReadonlyArray<{ partial: PartialScore; stats: ShardStats | undefined }>): StoreOutcome[] {
+    const encoded = items.map(({ partial }) => {
+      // Encoded once: the stored bytes are what the digest is of.
+      const bytes = Buffer.from(PartialScore.encode(partial).finish());
+      return { bytes, digest: sha256Hex(bytes) };
     });
-    return insert.immediate();
+    return this.db.transaction(() => items.map(({ partial, stats }, i) => this.storeOne(partial, stats, encoded[i]!.bytes, encoded[i]!.digest))).immediate();
+  }
+
+  private storeOne(partial: PartialScore, stats: ShardStats | undefined, encoded: Buffer, digest: string): StoreOutcome {
+    const stored = this.sql('SELECT digest FROM partials WHERE run_id = ? AND shard_index = ?').get(partial.runId, partial.shardIndex) as
+      | { digest: string }
+      | undefined;
+    if (stored === undefined) {
+      this.sql('INSERT INTO partials (run_id, shard_index, digest, docs, partial, stats, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        partial.runId,
+        partial.shardIndex,
+        digest,
+        partial.docs,
+        encoded,
+        stats === undefined ? null : Buffer.from(ShardStats.encode(stats).finish()),
+        new Date().toISOString(),
+      );
+      // Counted with the partial, so that a block's completion is one lookup.
+      this.sql(
+        'INSERT INTO block_counts (run_id, block, stored) VALUES (?, ?, 1) ON CONFLICT (run_id, block) DO UPDATE SET stored = stored + 1',
+      ).run(partial.runId, Math.floor(partial.shardIndex / BLOCK_SHARDS));
+      return { outcome: 'stored', digest };
+    }
+    if (stored.digest === digest) return { outcome: 'duplicate', digest };
+    this.sql(
+      'INSERT OR IGNORE INTO conflicts (run_id, shard_index, stored_digest, rejected_digest, partial, received_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(partial.runId, partial.shardIndex, stored.digest, digest, encoded, new Date().toISOString());
+    return { outcome: 'conflict', digest, storedDigest: stored.digest };
   }
 
   listShards(runId: string, fromShard = 0, toShard = Number.MAX_SAFE_INTEGER): StoredShardRow[] {
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .sql(
         'SELECT shard_index, digest, docs FROM partials WHERE run_id = ? AND shard_index >= ? AND shard_index < ? ORDER BY shard_index',
       )
       .all(runId, fromShard, toShard) as Array<{ shard_index: number; digest: string; docs: number }>;
@@ -215,30 +227,30 @@ export class PartialStore {
 
   /** Stored partials in shard order, decoded one at a time. */
   *partials(runId: string): Generator<PartialScore> {
-    const rows = this.db
-      .prepare('SELECT partial FROM partials WHERE run_id = ? ORDER BY shard_index')
+    const rows = this
+      .sql('SELECT partial FROM partials WHERE run_id = ? ORDER BY shard_index')
       .iterate(runId) as IterableIterator<{ partial: Buffer }>;
     for (const row of rows) yield PartialScore.decode(row.partial);
   }
 
   /** Stored partials of shards [fromShard, toShard), in shard order, decoded one at a time. */
   *partialsInRange(runId: string, fromShard: number, toShard: number): Generator<PartialScore> {
-    const rows = this.db
-      .prepare('SELECT partial FROM partials WHERE run_id = ? AND shard_index >= ? AND shard_index < ? ORDER BY shard_index')
+    const rows = this
+      .sql('SELECT partial FROM partials WHERE run_id = ? AND shard_index >= ? AND shard_index < ? ORDER BY shard_index')
       .iterate(runId, fromShard, toShard) as IterableIterator<{ partial: Buffer }>;
     for (const row of rows) yield PartialScore.decode(row.partial);
   }
 
   /** Partials stored in block `block` (shards [block·BLOCK_SHARDS, (block+1)·BLOCK_SHARDS)). */
   storedInBlock(runId: string, block: number): number {
-    const row = this.db.prepare('SELECT stored FROM block_counts WHERE run_id = ? AND block = ?').get(runId, block) as
+    const row = this.sql('SELECT stored FROM block_counts WHERE run_id = ? AND block = ?').get(runId, block) as
       | { stored: number }
       | undefined;
     return row?.stored ?? 0;
   }
 
   getBlock(runId: string, block: number): MergedBlock | undefined {
-    const row = this.db.prepare('SELECT * FROM merged_blocks WHERE run_id = ? AND block = ?').get(runId, block) as
+    const row = this.sql('SELECT * FROM merged_blocks WHERE run_id = ? AND block = ?').get(runId, block) as
       | { docs: number; tokens: number; bytes: number; skipped_count: number; skipped: string; states: Buffer }
       | undefined;
     if (row === undefined) return undefined;
@@ -254,8 +266,8 @@ export class PartialStore {
 
   /** Keeps a block's merged states; a block is merged from stored partials only, so a second write changes nothing. */
   putBlock(runId: string, block: number, merged: MergedBlock): void {
-    this.db
-      .prepare(
+    this
+      .sql(
         'INSERT OR IGNORE INTO merged_blocks (run_id, block, docs, tokens, bytes, skipped_count, skipped, states) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
@@ -271,8 +283,8 @@ export class PartialStore {
   }
 
   conflicts(runId: string): ConflictRow[] {
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .sql(
         'SELECT shard_index, stored_digest, rejected_digest FROM conflicts WHERE run_id = ? ORDER BY shard_index, received_at',
       )
       .all(runId) as Array<{ shard_index: number; stored_digest: string; rejected_digest: string }>;

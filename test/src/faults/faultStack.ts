@@ -33,14 +33,17 @@ export interface FaultStack {
   stop(): Promise<void>;
 }
 
-export async function startFaultStack(): Promise<FaultStack> {
+/** `smallDisk`: the scorer's database on a 48 MiB tmpfs, for the disk-full fault (needs root). */
+export async function startFaultStack(options: { smallDisk?: boolean } = {}): Promise<FaultStack> {
   const dir = scratchDir('evalshard-faults-');
   const disk = join(dir, 'scorer-disk');
   mkdirSync(disk);
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', disk]);
-  } catch (error) {
-    throw new Error(`the disk-full fault needs a small tmpfs for the scorer's database, and mount failed (run as root): ${String(error)}`);
+  if (options.smallDisk ?? true) {
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', disk]);
+    } catch (error) {
+      throw new Error(`the disk-full fault needs a small tmpfs for the scorer's database, and mount failed (run as root): ${String(error)}`);
+    }
   }
   const tokenFile = join(dir, 'token');
   writeFileSync(tokenFile, `${randomUUID()}${randomUUID()}\n`, { mode: 0o600 });
@@ -50,10 +53,12 @@ export async function startFaultStack(): Promise<FaultStack> {
   const started: Array<{ stop(): Promise<void> }> = [];
   const stopAll = async () => {
     for (const part of started.reverse()) await part.stop().catch(() => undefined);
-    try {
-      execFileSync('umount', ['-l', disk]);
-    } catch {
-      // already gone
+    if (options.smallDisk ?? true) {
+      try {
+        execFileSync('umount', ['-l', disk]);
+      } catch {
+        // already gone
+      }
     }
   };
   try {
