@@ -5,6 +5,7 @@ export type { ResolvedSpec } from './spec/resolvedSpec.js';
 export { specSchema } from './spec/specSchema.js';
 export { layoutShards, shardRange, shardCount, type ShardLayout, type ShardRange } from './plan/shardLayout.js';
 export { fingerprintCorpus, type CorpusFile } from './plan/fingerprintCorpus.js';
+export { capShardsAtRecords } from './plan/capShardsAtRecords.js';
 export { createActivities, type Activities } from './activities/createActivities.js';
 export { ScorerClient } from './grpc/scorerClient.js';
 export { WorkerPool } from './grpc/workerPool.js';

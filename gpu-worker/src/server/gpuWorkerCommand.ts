@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SERVICE_FLAG_OPTIONS, SERVICE_FLAGS_USAGE, serveUntilSignalled, serviceServerOptions, startService } from '@evalshard/proto';
 import { DataRoots } from './dataRoots.js';
+import { SIMULATE_ENV } from './simulatedRange.js';
 import { defaultWorkerId } from './workerService.js';
 import { startWorkerServer } from './startWorkerServer.js';
 
@@ -33,6 +34,12 @@ export async function gpuWorkerCommand(argv: string[]): Promise<void> {
       process.exit(0);
     }
     const workerId = values.id ?? defaultWorkerId();
+    const simulated = process.env[SIMULATE_ENV];
+    const simulateMsPerDoc = simulated === undefined || simulated === '' ? undefined : Number(simulated);
+    if (simulateMsPerDoc !== undefined) {
+      if (!(simulateMsPerDoc >= 0)) throw new Error(`${SIMULATE_ENV}: expected milliseconds, got "${simulated}"`);
+      console.error(`gpu-worker ${workerId}: SIMULATING the model (${simulateMsPerDoc} ms a document, no scores): ${SIMULATE_ENV} is for benchmarks only`);
+    }
     const server = await startWorkerServer({
       host: values.host,
       port: Number(values.port),
@@ -44,6 +51,7 @@ export async function gpuWorkerCommand(argv: string[]): Promise<void> {
       maxLoadedModels: Number(values['max-loaded-models']),
       concurrency: Number(values.concurrency),
       dataRoots: new DataRoots(values['data-root']),
+      simulateMsPerDoc,
       server: serviceServerOptions(values, 'gpu-worker'),
     });
     console.log(JSON.stringify({ event: 'listening', service: 'gpu-worker', id: workerId, host: values.host, port: server.port }));

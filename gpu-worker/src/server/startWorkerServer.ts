@@ -12,6 +12,8 @@ export interface WorkerServerOptions {
   maxLoadedModels: number;
   concurrency: number;
   dataRoots: DataRoots;
+  /** Benchmark-only: no inference, this many milliseconds a document. */
+  simulateMsPerDoc?: number;
   /** Authentication and limits. */
   server: GrpcServerOptions;
 }
@@ -22,7 +24,7 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<R
     (server) =>
       server.addService(
         WorkerServiceService,
-        createWorkerService({ workerId: options.workerId, models, concurrency: options.concurrency, dataRoots: options.dataRoots }),
+        createWorkerService({ workerId: options.workerId, models, concurrency: options.concurrency, dataRoots: options.dataRoots, simulateMsPerDoc: options.simulateMsPerDoc }),
       ),
     { host: options.host, port: options.port },
     options.server,

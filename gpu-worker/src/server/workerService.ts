@@ -28,6 +28,7 @@ import { LABEL_SCHEMES, type LabelScheme, type TokenAnnotation } from '../tokens
 import type { BatchingMode } from '../tokens/rowBatcher.js';
 import type { DataRoots } from './dataRoots.js';
 import { scoreShardCall } from './scoreShardCall.js';
+import { simulateRange } from './simulatedRange.js';
 
 const PROGRESS_INTERVAL_MS = 250;
 /** How often a shard call says the worker is alive (see WorkerAlive). */
@@ -41,6 +42,8 @@ export interface WorkerServiceOptions {
   concurrency: number;
   /** Where requests may point; every path when empty. */
   dataRoots: DataRoots;
+  /** Benchmark-only: no inference, this many milliseconds a document (see simulatedRange). */
+  simulateMsPerDoc?: number;
 }
 
 export function defaultWorkerId(): string {
@@ -168,7 +171,9 @@ async function evaluateShardCall(
   let totals: RangeTotals;
   try {
     totals =
-      tokenTask === undefined
+      options.simulateMsPerDoc !== undefined
+        ? await simulateRange(range.path, range.start, range.end, options.simulateMsPerDoc, signal)
+        : tokenTask === undefined
         ? await evaluateRange({
             ...common,
             scorer,

@@ -88,6 +88,16 @@ export function createActivities(deps: ActivityDependencies) {
       }
     },
 
+    /** The shards of [from, to) the scorer holds for a run, with their documents: one call for a window of a resumed run. */
+    async storedShards(query: { runId: string; from: number; to: number }): Promise<{ shards: number[]; docs: number[] }> {
+      try {
+        const listed = await deps.scorer.listShards({ runId: query.runId, fromShard: query.from, toShard: query.to });
+        return { shards: listed.shards.map((shard) => shard.shardIndex), docs: listed.shards.map((shard) => shard.docs) };
+      } catch (error) {
+        throw toActivityFailure(error);
+      }
+    },
+
     /** Registers the plan with the scorer; a resumed run keeps its stored shards. */
     async openRun(opening: RunOpening): Promise<{ existed: boolean; storedShards: number }> {
       try {
@@ -229,11 +239,15 @@ async function shardActivity(
     workerId,
     attempt,
   });
-  try {
-    const stored = await deps.scorer.listShards({ runId, fromShard: shardIndex, toShard: shardIndex + 1 });
-    if (stored.shards.length > 0) return summary('already-stored', stored.shards[0]!.docs, 0, 0, '');
-  } catch (error) {
-    throw toActivityFailure(error, `shard ${shardIndex}`);
+  // The window asked the scorer for its stored shards before starting this one; a retry asks again,
+  // since an earlier attempt may have stored the partial and died before it could say so.
+  if (attempt > 1) {
+    try {
+      const stored = await deps.scorer.listShards({ runId, fromShard: shardIndex, toShard: shardIndex + 1 });
+      if (stored.shards.length > 0) return summary('already-stored', stored.shards[0]!.docs, 0, 0, '');
+    } catch (error) {
+      throw toActivityFailure(error, `shard ${shardIndex}`);
+    }
   }
   const lease = deps.workers.lease();
   // Heartbeat on a timer too: a worker still loading its model sends no progress yet.

@@ -1,4 +1,4 @@
-import { CancellationScope, executeChild, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, executeChild, isCancellation, patched, startChild, workflowInfo } from '@temporalio/workflow';
 import {
   addSummary,
   addTotals,
@@ -12,13 +12,15 @@ import {
 import { shardRange } from '../plan/shardLayout.js';
 import type { ResolvedSpec } from '../spec/resolvedSpec.js';
 import { checkGates, finalizeRun, findUnchanged, notify, openRun, planRun, recordRun, trackProgress } from './runActivities.js';
+import { runChildWindows, windowFlow, type WindowLink } from './childWindows.js';
 import { runShards, shardActivities, type ShardWindow } from './runShards.js';
 
 
 /**
  * Shards one child workflow fans out. Each shard leaves about six events in
- * history, so a child stays far below Temporal's 50,000-event limit and the
- * parent holds one summary per child, however large the run.
+ * history, so a child stays far below Temporal's 50,000-event limit (and
+ * under 20,000), and the parent holds one summary per child, however large
+ * the run; windows overlap so the in-flight count does not drain between.
  */
 export const SHARDS_PER_CHILD = 2_000;
 
@@ -85,17 +87,30 @@ async function evaluate(input: EvaluationInput, schedule: string): Promise<Evalu
   const concurrency = input.spec.workers;
   const shardsPerChild = input.shardsPerChild ?? SHARDS_PER_CHILD;
   if (plan.shardCount <= shardsPerChild) {
-    await runShards({ from: 0, to: plan.shardCount, concurrency }, evaluateShardOf(plan, input.spec), (summary) =>
-      addSummary(progress.completed, summary),
+    await runShards(
+      { from: 0, to: plan.shardCount, concurrency, runId: plan.runId },
+      evaluateShardOf(plan, input.spec),
+      (summary) => addSummary(progress.completed, summary),
+      (shardIndex) => shardBytes(plan, shardIndex),
     );
+  } else if (patched('overlapping-child-windows')) {
+    await runChildWindows({
+      shardCount: plan.shardCount,
+      shardsPerChild,
+      concurrency,
+      progress,
+      start: ({ from, to, workflowId, link }) =>
+        startChild(shardWindowWorkflow, { workflowId, args: [{ plan, spec: input.spec, from, to, concurrency, runId: plan.runId, link }] }),
+    });
   } else {
+    // Workflows started before windows overlapped replay the way they ran: one child after another.
     for (let from = 0; from < plan.shardCount; from += shardsPerChild) {
       const to = Math.min(plan.shardCount, from + shardsPerChild);
       const workflowId = `${workflowInfo().workflowId}/shards-${from}-${to - 1}`;
       progress.activeChildren = [workflowId];
       const totals = await executeChild(shardWindowWorkflow, {
         workflowId,
-        args: [{ plan, spec: input.spec, from, to, concurrency }],
+        args: [{ plan, spec: input.spec, from, to, concurrency, runId: plan.runId }],
       });
       addTotals(progress.completed, totals);
       progress.activeChildren = [];
@@ -162,13 +177,29 @@ function messageOf(error: unknown): string {
 export interface PlannedShardWindow extends ShardWindow {
   plan: RunPlan;
   spec: ResolvedSpec;
+  /** Its place among overlapping windows; absent in workflows started before windows overlapped. */
+  link?: WindowLink;
 }
 
 /** A contiguous window of a large run's shards, as a child workflow. */
 export async function shardWindowWorkflow(input: PlannedShardWindow): Promise<ShardTotals> {
   const progress = trackProgress(input.to - input.from);
   progress.phase = 'evaluating';
-  return runShards(input, evaluateShardOf(input.plan, input.spec), (summary) => addSummary(progress.completed, summary));
+  const { flow, settle } = windowFlow(input.link, input.concurrency);
+  const totals = await runShards(
+    input,
+    evaluateShardOf(input.plan, input.spec),
+    (summary) => addSummary(progress.completed, summary),
+    (shardIndex) => shardBytes(input.plan, shardIndex),
+    flow,
+  );
+  await settle();
+  return totals;
+}
+
+function shardBytes(plan: RunPlan, shardIndex: number): number {
+  const range = shardRange(plan.layout, shardIndex);
+  return range.end - range.start;
 }
 
 // Starts the activity that evaluates one planned shard.

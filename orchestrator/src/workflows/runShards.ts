@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/createActivities.js';
 import { addSummary, emptyTotals, type ShardSummary, type ShardTotals } from '../runTypes.js';
 
@@ -6,6 +6,8 @@ export interface ShardWindow {
   from: number;
   to: number;
   concurrency: number;
+  /** Run id, for asking the scorer once which shards of the window it already holds (a resumed run). */
+  runId?: string;
 }
 
 export interface ShardRetryPolicy {
@@ -29,22 +31,61 @@ export function shardActivities(policy: ShardRetryPolicy) {
 }
 
 /**
- * Runs shards [from, to) with at most `concurrency` in flight. The first
- * shard that fails for good cancels the rest and fails the run with its
- * message: a bad record or a wrong model should stop the run, not let it
- * finish around the hole.
+ * How a window's in-flight limit moves when windows overlap (child
+ * workflows of a large run): its slots, what to do once every shard has
+ * started (hand the spare slots on), and once one of the last shards ends
+ * (hand its slot on). Alone, a window has `concurrency` slots throughout.
+ */
+export interface WindowFlow {
+  slots(): number;
+  allStarted(inFlight: number): void;
+  freed(): void;
+}
+
+/** One scorer call for a window's stored shards, retried while a scorer restarts. */
+const { storedShards } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 30, maximumInterval: '10 seconds', nonRetryableErrorTypes: ['InputError'] },
+});
+
+/**
+ * Runs shards [from, to) with at most `concurrency` in flight. Shards the
+ * scorer already holds (a resumed run) are counted from one call for the
+ * whole window and start no activity. The first shard that fails for good
+ * cancels the rest and fails the run with its message: a bad record or a
+ * wrong model should stop the run, not let it finish around the hole.
  */
 export async function runShards(
   window: ShardWindow,
   start: (shardIndex: number) => Promise<ShardSummary>,
   onShard: (summary: ShardSummary) => void,
+  /** A shard's bytes, for the progress of the stored shards a resumed run skips. */
+  bytesOf: (shardIndex: number) => number = () => 0,
+  flow: WindowFlow = { slots: () => window.concurrency, allStarted: () => undefined, freed: () => undefined },
 ): Promise<ShardTotals> {
   const totals = emptyTotals();
+  const stored = new Map<number, number>();
+  // patched(): a workflow started by an earlier version replays without this call.
+  if (window.runId !== undefined && patched('stored-shards-per-window')) {
+    const held = await storedShards({ runId: window.runId, from: window.from, to: window.to });
+    held.shards.forEach((shard, i) => stored.set(shard, held.docs[i]!));
+  }
   let failure: unknown;
   await CancellationScope.cancellable(async () => {
     const scope = CancellationScope.current();
     const inFlight = new Set<Promise<void>>();
+    let allStarted = false;
     for (let shardIndex = window.from; shardIndex < window.to && failure === undefined; shardIndex++) {
+      const storedDocs = stored.get(shardIndex);
+      if (storedDocs !== undefined) {
+        const summary: ShardSummary = { shardIndex, outcome: 'already-stored', docs: storedDocs, tokens: 0, bytes: bytesOf(shardIndex), skippedCount: 0, workerId: '', attempt: 1 };
+        addSummary(totals, summary);
+        onShard(summary);
+        continue;
+      }
+      // Re-checked whenever a shard ends or a slot arrives.
+      await condition(() => failure !== undefined || inFlight.size < flow.slots());
+      if (failure !== undefined) break;
       const task = start(shardIndex).then(
         (summary) => {
           addSummary(totals, summary);
@@ -57,10 +98,14 @@ export async function runShards(
           }
         },
       );
-      const tracked: Promise<void> = task.finally(() => inFlight.delete(tracked));
+      const tracked: Promise<void> = task.finally(() => {
+        inFlight.delete(tracked);
+        if (allStarted) flow.freed();
+      });
       inFlight.add(tracked);
-      if (inFlight.size >= window.concurrency) await Promise.race(inFlight);
     }
+    allStarted = true;
+    if (failure === undefined) flow.allStarted(inFlight.size);
     await Promise.all(inFlight);
   });
   if (failure !== undefined) throw explain(failure);

@@ -52,7 +52,7 @@ async function score(input: ScoreInput): Promise<ScoreResult> {
   const started = Date.now();
   const { scoreShard } = shardActivities(input);
   await runShards(
-    { from: 0, to: plan.ranges.length, concurrency: input.workers },
+    { from: 0, to: plan.ranges.length, concurrency: input.workers, runId: plan.runId },
     (shardIndex) =>
       scoreShard({
         runId: plan.runId,
@@ -66,6 +66,7 @@ async function score(input: ScoreInput): Promise<ScoreResult> {
         heartbeatMs: input.timeouts.heartbeatMs,
       }),
     (summary) => addSummary(progress.completed, summary),
+    (shardIndex) => plan.ranges[shardIndex]!.gold.end - plan.ranges[shardIndex]!.gold.start,
   );
   const evaluateMs = Date.now() - started;
   progress.phase = 'finalizing';

@@ -3,7 +3,7 @@ import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } f
 import { join } from 'node:path';
 import { stringifyJson } from '@evalshard/scorer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, startCli, waitFor } from '../helpers/cliProcess.js';
+import { cli, descendantsOf, startCli, waitFor } from '../helpers/cliProcess.js';
 import { repeatedDemoCorpus } from '../helpers/corpora.js';
 import { DEMO_MODEL } from '../helpers/paths.js';
 import { readJsonReport } from '../helpers/sameScores.js';
@@ -147,7 +147,10 @@ describe('the fault matrix', () => {
     const row = await faultRun('Temporal server SIGKILL', async (runId) => {
       await whenStored(runId, 3);
       const before = stack.temporal.process.restarts;
-      process.kill(stack.temporal.process.pid!, 'SIGKILL');
+      // The server itself, not the leash that watches it (killing the leash would orphan the server, not stop it).
+      const server = descendantsOf(stack.temporal.process.pid!).find((entry) => /temporal server start-dev/.test(entry.command) && !/leash/.test(entry.command));
+      expect(server).toBeDefined();
+      process.kill(server!.pid, 'SIGKILL');
       await waitFor(() => stack.temporal.process.restarts > before, 60_000, 'the dev server restarted');
       return 'killed with 3 shards stored; restarted on its port and database';
     });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvaluationReport } from '@evalshard/orchestrator';
 import { demoSpec, distributedRun, singlePass, startTestStack, type TestStack } from '../helpers/testStack.js';
+import { maxShardsInFlight } from '../helpers/workflowHistory.js';
 import { expectSameScores } from '../helpers/sameScores.js';
 
 let stack: TestStack;
@@ -47,6 +48,8 @@ describe('a sharded run on Temporal, gRPC workers and the scorer equals one pass
       `evalshard-${runId}/shards-20-24`,
     ]);
     expect(Math.max(...snapshots)).toBeLessThanOrEqual(25);
+    // Windows overlap, and hand their slots on: never more shards in flight than the spec's workers.
+    expect(await maxShardsInFlight(stack.client, [`evalshard-${runId}`, ...children])).toBe(2);
   });
 
   it('resumes a finished run without evaluating its shards again', async () => {

@@ -1,0 +1,166 @@
+// npm run bench:orchestration — what the orchestrator costs apart from the
+// model, on this machine:
+//  - planning 1,000 sparse files of 100 MB (100 GB) with corpusDigest: stat;
+//  - efficiency = ideal wall time (simulated work ÷ slots) ÷ the run's
+//    evaluate time, at 8, 32 and 64 slots with 1-second shards, and at 64
+//    slots with the run split into overlapping child workflows;
+//  - shard activities per second with near-empty shards;
+//  - the largest workflow history of each run.
+// The GPU workers simulate the model (EVALSHARD_BENCH_SIMULATE_MS_PER_DOC):
+// the thing measured is Temporal, the activities, gRPC and the scorer.
+import { closeSync, ftruncateSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { AUTH_TOKEN_ENV } from '@evalshard/proto';
+import { GPU_WORKER_MAIN_PATH } from '@evalshard/gpu-worker';
+import { SCORER_MAIN_PATH } from '@evalshard/scorer';
+import {
+  capShardsAtRecords,
+  fingerprintCorpus,
+  installQuietRuntime,
+  layoutShards,
+  loadSpec,
+  resolveSpec,
+  runEvaluation,
+  shardCount,
+  startTemporalDevServer,
+  startTemporalWorker,
+  SupervisedProcess,
+  workflowIdFor,
+} from '@evalshard/orchestrator';
+import { scratchDir } from '../helpers/corpora.js';
+import { DEMO_MODEL } from '../helpers/paths.js';
+
+const FILES = Number(process.env.BENCH_FILES ?? 1_000);
+const FILE_BYTES = Number(process.env.BENCH_FILE_BYTES ?? 100_000_000);
+const SHARD_SECONDS = Number(process.env.BENCH_SHARD_SECONDS ?? 1);
+const SHARDS_PER_SLOT = Number(process.env.BENCH_SHARDS_PER_SLOT ?? 8);
+const EMPTY_SHARDS = Number(process.env.BENCH_EMPTY_SHARDS ?? 2_000);
+const DOCS_PER_SHARD = 10;
+const dir = scratchDir('evalshard-orchestration-bench-');
+const token = 'bench-token-0123456789abcdef';
+
+console.log('bench:orchestration — the orchestrator alone: planning, the fan-out with a simulated model, histories');
+const cleanup: Array<() => Promise<unknown>> = [];
+try {
+  await planning();
+  installQuietRuntime({ logFile: join(dir, 'temporal-worker.log') });
+  const temporal = await startTemporalDevServer({ dbFile: join(dir, 'temporal.sqlite'), logFile: join(dir, 'temporal.log') });
+  cleanup.push(() => temporal.stop());
+  const env = { ...process.env, [AUTH_TOKEN_ENV]: token };
+  const scorer = new SupervisedProcess({
+    name: 'scorer', command: process.execPath, env, logFile: join(dir, 'scorer.log'), restart: false,
+    args: (port) => [SCORER_MAIN_PATH, '--port', String(port), '--db', join(dir, 'scorer.sqlite')],
+  });
+  const scorerAddress = `127.0.0.1:${await scorer.start()}`;
+  cleanup.push(() => scorer.stop());
+  const workers = [1, 2].map(
+    (i) =>
+      new SupervisedProcess({
+        name: `gpu-worker-${i}`, command: process.execPath, logFile: join(dir, `gpu-worker-${i}.log`), restart: false,
+        env: { ...env, EVALSHARD_BENCH_SIMULATE_MS_PER_DOC: String((SHARD_SECONDS * 1000) / DOCS_PER_SHARD) },
+        args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--concurrency', '64', '--intra-op-threads', '1'],
+      }),
+  );
+  const workerAddresses = (await Promise.all(workers.map((worker) => worker.start()))).map((port) => `127.0.0.1:${port}`);
+  cleanup.push(() => Promise.all(workers.map((worker) => worker.stop())));
+  const taskQueue = 'bench-orchestration';
+  const orchestrator = await startTemporalWorker({
+    temporalAddress: temporal.address, namespace: 'default', taskQueue, workerAddresses, scorerAddress, security: { token }, maxConcurrentShards: 64,
+  });
+  cleanup.push(() => orchestrator.shutdown());
+  const connection = await Connection.connect({ address: temporal.address });
+  cleanup.push(() => connection.close());
+  const client = new Client({ connection });
+
+  const run = async (name: string, shards: number, slots: number, shardsPerChild?: number) => {
+    const corpus = join(dir, `${name}.jsonl`);
+    const record = '{"text": "a simulated document", "cats": {"ham": 1, "spam": 0}}\n';
+    writeFileSync(corpus, record.repeat(shards * DOCS_PER_SHARD));
+    const spec = await resolveSpec(
+      { model: DEMO_MODEL, corpus, task: 'textcat', labels: ['ham', 'spam'], workers: slots, shards, corpusDigest: 'stat' },
+      { specPath: null, baseDir: dir },
+    );
+    const result = await runEvaluation({ client, taskQueue, runId: name, spec, shardsPerChild });
+    return { evaluateSeconds: result.timings.evaluateMs / 1000, shards: result.plan.shardCount, largestHistory: await largestHistory(client, name) };
+  };
+
+  const efficiencyCases = (process.env.BENCH_EFFICIENCY ?? '8,32,64,64/128').split(',').filter(Boolean).map((item) => item.split('/').map(Number) as [number, number?]);
+  console.log(`  efficiency with ${SHARD_SECONDS}-second shards (${DOCS_PER_SHARD} documents each), ${SHARDS_PER_SLOT} shards a slot:`);
+  for (const [slots, shardsPerChild] of efficiencyCases) {
+    const name = `efficiency-${slots}${shardsPerChild ? `-children-${shardsPerChild}` : ''}`;
+    const done = await run(name, slots * SHARDS_PER_SLOT, slots, shardsPerChild);
+    const ideal = (done.shards * SHARD_SECONDS) / slots;
+    console.log(
+      `    ${String(slots).padStart(2)} slots${shardsPerChild ? `, child windows of ${shardsPerChild} shards` : ''}: ${done.shards} shards, ` +
+        `ideal ${ideal.toFixed(1)} s, evaluated in ${done.evaluateSeconds.toFixed(1)} s: efficiency ${(ideal / done.evaluateSeconds).toFixed(3)}; ` +
+        `largest history ${done.largestHistory} events`,
+    );
+  }
+  for (const worker of workers) await worker.stop();
+  // Near-empty shards: no simulated time, one document each; what is left is orchestration.
+  const fast = [3, 4].map(
+    (i) =>
+      new SupervisedProcess({
+        name: `gpu-worker-${i}`, command: process.execPath, logFile: join(dir, `gpu-worker-${i}.log`), restart: false,
+        env: { ...env, EVALSHARD_BENCH_SIMULATE_MS_PER_DOC: '0' },
+        args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--concurrency', '64', '--intra-op-threads', '1'],
+      }),
+  );
+  const fastAddresses = (await Promise.all(fast.map((worker) => worker.start()))).map((port) => `127.0.0.1:${port}`);
+  cleanup.push(() => Promise.all(fast.map((worker) => worker.stop())));
+  await orchestrator.shutdown();
+  const fastOrchestrator = await startTemporalWorker({
+    temporalAddress: temporal.address, namespace: 'default', taskQueue: 'bench-empty', workerAddresses: fastAddresses, scorerAddress, security: { token }, maxConcurrentShards: 32,
+  });
+  cleanup.push(() => fastOrchestrator.shutdown());
+  const corpus = join(dir, 'empty.jsonl');
+  writeFileSync(corpus, '{"text": "x", "cats": {"ham": 1, "spam": 0}}\n'.repeat(EMPTY_SHARDS));
+  const spec = await resolveSpec(
+    { model: DEMO_MODEL, corpus, task: 'textcat', labels: ['ham', 'spam'], workers: 32, shards: EMPTY_SHARDS, corpusDigest: 'stat' },
+    { specPath: null, baseDir: dir },
+  );
+  const started = performance.now();
+  const result = await runEvaluation({ client, taskQueue: 'bench-empty', runId: 'near-empty', spec });
+  const wall = (performance.now() - started) / 1000;
+  console.log(
+    `  near-empty shards (1 document, no simulated time), 32 slots: ${result.plan.shardCount} shards, ` +
+      `${(result.plan.shardCount / (result.timings.evaluateMs / 1000)).toFixed(0)} shard activities/s while evaluating ` +
+      `(${wall.toFixed(1)} s for the whole run); largest history ${await largestHistory(client, 'near-empty')} events`,
+  );
+} finally {
+  for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function planning(): Promise<void> {
+  const corpus = join(dir, 'sparse');
+  mkdirSync(corpus);
+  for (let i = 0; i < FILES; i++) {
+    const fd = openSync(join(corpus, `part-${String(i).padStart(5, '0')}.jsonl`), 'w');
+    ftruncateSync(fd, FILE_BYTES);
+    closeSync(fd);
+  }
+  const spec = join(dir, 'sparse.yaml');
+  writeFileSync(spec, `model: ${DEMO_MODEL}\ncorpus: ${corpus}/*.jsonl\ntask: textcat\nlabels: [ham, spam]\ncorpusDigest: stat\nworkers: 8\n`);
+  const started = performance.now();
+  const resolved = await loadSpec(spec);
+  const fingerprint = await fingerprintCorpus(resolved.corpus, resolved.corpusDigest);
+  const layout = await capShardsAtRecords(layoutShards(fingerprint.files.map(({ path, size }) => ({ path, size })), resolved.sharding, resolved.workers));
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `  planning ${FILES.toLocaleString('en-US')} sparse files of ${(FILE_BYTES / 1e6).toFixed(0)} MB (${((FILES * FILE_BYTES) / 1e9).toFixed(0)} GB), corpusDigest: stat: ` +
+      `${seconds.toFixed(3)} s for spec, glob, fingerprints and ${shardCount(layout).toLocaleString('en-US')} shards (goal: under 2 s)`,
+  );
+  rmSync(corpus, { recursive: true, force: true });
+}
+
+/** Events in the longest history among the run's workflow and its child windows. */
+async function largestHistory(client: Client, runId: string): Promise<number> {
+  const parent = workflowIdFor(runId);
+  let largest = 0;
+  for await (const execution of client.workflow.list({ query: `WorkflowId = "${parent}" OR WorkflowId STARTS_WITH "${parent}/"` })) {
+    largest = Math.max(largest, execution.historyLength ?? 0);
+  }
+  return largest;
+}
