@@ -128,6 +128,7 @@ try {
       `${(result.plan.shardCount / (result.timings.evaluateMs / 1000)).toFixed(0)} shard activities/s while evaluating ` +
       `(${wall.toFixed(1)} s for the whole run); largest history ${await largestHistory(client, 'near-empty')} events`,
   );
+  console.log(`    where a shard's time goes (medians): ${await shardLatencies(client, workflowIdFor('near-empty'))}`);
 } finally {
   for (const step of cleanup.reverse()) await step().catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
@@ -163,4 +164,37 @@ async function largestHistory(client: Client, runId: string): Promise<number> {
     largest = Math.max(largest, execution.historyLength ?? 0);
   }
   return largest;
+}
+
+/** Medians of a shard activity's queue time (scheduled → started), run time (started → completed) and the time until the workflow schedules the next. */
+async function shardLatencies(client: Client, workflowId: string): Promise<string> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const millis = (time: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(time?.seconds ?? 0) * 1000 + (time?.nanos ?? 0) / 1e6;
+  const scheduledAt = new Map<string, number>();
+  const startedAt = new Map<string, number>();
+  const queued: number[] = [];
+  const ran: number[] = [];
+  const completions: number[] = [];
+  const schedules: number[] = [];
+  for (const event of history.events ?? []) {
+    const at = millis(event.eventTime);
+    if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'evaluateShard') {
+      scheduledAt.set(String(event.eventId), at);
+      schedules.push(at);
+    }
+    const started = event.activityTaskStartedEventAttributes;
+    if (started && scheduledAt.has(String(started.scheduledEventId))) {
+      startedAt.set(String(started.scheduledEventId), at);
+      queued.push(at - scheduledAt.get(String(started.scheduledEventId))!);
+    }
+    const completed = event.activityTaskCompletedEventAttributes;
+    if (completed && startedAt.has(String(completed.scheduledEventId))) {
+      ran.push(at - startedAt.get(String(completed.scheduledEventId))!);
+      completions.push(at);
+    }
+  }
+  // For each completion, how long until the workflow scheduled another shard.
+  const refill = completions.map((at) => (schedules.find((time) => time >= at) ?? at) - at).filter((gap, i) => i < completions.length - 32);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  return `queued ${median(queued).toFixed(0)} ms, running ${median(ran).toFixed(0)} ms, completion to next scheduled ${median(refill).toFixed(0)} ms`;
 }
