@@ -13,7 +13,7 @@ export interface RunRecord {
 }
 
 export type StoreOutcome =
-  | { outcome: 'stored'; digest: string }
+  | { outcome: 'stored'; digest: string; /** Partials of the shard's block stored now, this one included. */ blockStored: number }
   | { outcome: 'duplicate'; digest: string }
   | { outcome: 'conflict'; digest: string; storedDigest: string };
 
@@ -196,11 +196,11 @@ export class PartialStore {
         stats === undefined ? null : Buffer.from(ShardStats.encode(stats).finish()),
         new Date().toISOString(),
       );
-      // Counted with the partial, so that a block's completion is one lookup.
-      this.sql(
-        'INSERT INTO block_counts (run_id, block, stored) VALUES (?, ?, 1) ON CONFLICT (run_id, block) DO UPDATE SET stored = stored + 1',
-      ).run(partial.runId, Math.floor(partial.shardIndex / BLOCK_SHARDS));
-      return { outcome: 'stored', digest };
+      // Counted with the partial, so that the submitter knows at once when the shard completed its block.
+      const { stored: blockStored } = this.sql(
+        'INSERT INTO block_counts (run_id, block, stored) VALUES (?, ?, 1) ON CONFLICT (run_id, block) DO UPDATE SET stored = stored + 1 RETURNING stored',
+      ).get(partial.runId, Math.floor(partial.shardIndex / BLOCK_SHARDS)) as { stored: number };
+      return { outcome: 'stored', digest, blockStored };
     }
     if (stored.digest === digest) return { outcome: 'duplicate', digest };
     this.sql(

@@ -4,6 +4,7 @@ import { InputError } from '../errors.js';
 import { decodeCanonicalStates } from '../partial/canonicalStates.js';
 import { decodeScorerOptions, scorerDigest, type ScorerOptions } from '../scorerOptions.js';
 import { finalizeRun, foldCompletedBlock } from './finalizeRun.js';
+import { BLOCK_SHARDS } from './partialStore.js';
 import { storageFailureOf, toServiceError } from './grpcStatus.js';
 import { GroupCommit } from './groupCommit.js';
 import type { RunHistory } from '../history/runHistory.js';
@@ -91,7 +92,7 @@ export function createScorerService(
       }
       commits.submit(partial, request.stats).then(
         (result) => {
-          if (result.outcome === 'stored') {
+          if (result.outcome === 'stored' && result.blockStored === BLOCK_SHARDS) {
             // After the reply: the partial is durable already, and a failed fold only leaves the block to finalize.
             setImmediate(() => {
               try {
