@@ -16,8 +16,6 @@ export async function gpuWorkerCommand(argv: string[]): Promise<void> {
     const { values } = parseArgs({
       args: argv,
       options: {
-        host: { type: 'string', default: '127.0.0.1' },
-        port: { type: 'string', default: '0' },
         id: { type: 'string' },
         'execution-providers': { type: 'string', default: process.env.EVALSHARD_EXECUTION_PROVIDERS ?? 'cpu' },
         'intra-op-threads': { type: 'string', default: '0' },
@@ -25,8 +23,6 @@ export async function gpuWorkerCommand(argv: string[]): Promise<void> {
         concurrency: { type: 'string', default: '1' },
         'data-root': { type: 'string', multiple: true, default: [] },
         ...SERVICE_FLAG_OPTIONS,
-        supervised: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
     });
     if (values.help) {

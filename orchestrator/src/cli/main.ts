@@ -44,14 +44,17 @@ function withTemporalAccessOptions(command: Command): Command {
     .option('--temporal-api-key-file <file>', 'API key for Temporal (env EVALSHARD_TEMPORAL_API_KEY)');
 }
 
+// The named flags' values as commander parsed them (absent ones undefined).
+function pickFlags<Key extends string, Value>(options: Record<string, unknown>, keys: readonly Key[]): Record<Key, Value | undefined> {
+  return Object.fromEntries(keys.map((key) => [key, options[key]])) as Record<Key, Value | undefined>;
+}
+
 function temporalAccessFlags(options: Record<string, unknown>) {
   return {
+    ...pickFlags<'temporalTlsCert' | 'temporalTlsKey' | 'temporalTlsCa' | 'temporalTlsServerName' | 'temporalApiKeyFile', string>(options, [
+      'temporalTlsCert', 'temporalTlsKey', 'temporalTlsCa', 'temporalTlsServerName', 'temporalApiKeyFile',
+    ]),
     temporalTls: options.temporalTls as boolean | undefined,
-    temporalTlsCert: options.temporalTlsCert as string | undefined,
-    temporalTlsKey: options.temporalTlsKey as string | undefined,
-    temporalTlsCa: options.temporalTlsCa as string | undefined,
-    temporalTlsServerName: options.temporalTlsServerName as string | undefined,
-    temporalApiKeyFile: options.temporalApiKeyFile as string | undefined,
   };
 }
 
@@ -65,12 +68,7 @@ function withServiceAuthOptions(command: Command): Command {
 }
 
 function serviceAuthFlags(options: Record<string, unknown>) {
-  return {
-    authTokenFile: options.authTokenFile as string | undefined,
-    tlsCert: options.tlsCert as string | undefined,
-    tlsKey: options.tlsKey as string | undefined,
-    tlsCa: options.tlsCa as string | undefined,
-  };
+  return pickFlags<'authTokenFile' | 'tlsCert' | 'tlsKey' | 'tlsCa', string>(options, ['authTokenFile', 'tlsCert', 'tlsKey', 'tlsCa']);
 }
 
 // Where the control commands find the deployment: an `evalshard up` in the state directory, or a cluster.

@@ -2,8 +2,12 @@ import type { GrpcServerOptions } from '../grpcChannel.js';
 import { maxMessageBytes } from '../grpcChannel.js';
 import { readServiceSecurity } from './serviceSecurity.js';
 
-/** The security and limit flags every evalshard service takes, for node:util parseArgs. */
+/** The address, security and limit flags every evalshard service takes, for node:util parseArgs. */
 export const SERVICE_FLAG_OPTIONS = {
+  host: { type: 'string', default: '127.0.0.1' },
+  port: { type: 'string', default: '0' },
+  supervised: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   'tls-ca': { type: 'string' },

@@ -11,12 +11,8 @@ export async function scorerCommand(argv: string[]): Promise<void> {
     const { values } = parseArgs({
       args: argv,
       options: {
-        host: { type: 'string', default: '127.0.0.1' },
-        port: { type: 'string', default: '0' },
         db: { type: 'string', default: '.evalshard/scorer.sqlite' },
         ...SERVICE_FLAG_OPTIONS,
-        supervised: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
     });
     if (values.help) {
