@@ -429,7 +429,13 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     // Help and version end with 0; every other complaint of the parser is a wrong command line.
-    return (error as { exitCode?: number }).exitCode === 0 ? 0 : 2;
+    if (typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('commander.')) {
+      return (error as { exitCode?: number }).exitCode === 0 ? 0 : 2;
+    }
+    // A command that threw before it could report: say what, never end silently.
+    process.stderr.write(`error: ${(error as Error).message ?? String(error)}\n`);
+    const { isInputError } = await import('@evalshard/scorer');
+    return isInputError(error) ? 2 : 1;
   }
   return exitCode;
 }
