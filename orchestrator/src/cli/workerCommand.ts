@@ -1,6 +1,7 @@
 import { readServiceSecurity } from '@evalshard/proto';
 import { temporalAccessOf, type TemporalAccessFlags } from '../temporal/temporalAccess.js';
 import { startTemporalWorker } from '../temporalWorker.js';
+import { probeServices } from './probeServices.js';
 
 export interface WorkerCommandOptions extends TemporalAccessFlags {
   temporalAddress: string;
@@ -21,6 +22,10 @@ export interface WorkerCommandOptions extends TemporalAccessFlags {
  * scorer; run as many as you like against the same task queue.
  */
 export async function workerCommand(options: WorkerCommandOptions): Promise<number> {
+  const security = readServiceSecurity({ tlsCert: options.tlsCert, tlsKey: options.tlsKey, tlsCa: options.tlsCa, authTokenFile: options.authTokenFile });
+  for (const service of await probeServices(options.scorer, options.gpuWorkers, security)) {
+    process.stderr.write(`evalshard worker: ${service} does not answer yet; shards wait for it\n`);
+  }
   const running = await startTemporalWorker({
     temporalAddress: options.temporalAddress,
     namespace: options.namespace,
@@ -28,7 +33,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
     workerAddresses: options.gpuWorkers,
     scorerAddress: options.scorer,
     maxConcurrentShards: options.maxConcurrentShards,
-    security: readServiceSecurity({ tlsCert: options.tlsCert, tlsKey: options.tlsKey, tlsCa: options.tlsCa, authTokenFile: options.authTokenFile }),
+    security,
     temporalAccess: temporalAccessOf(options),
   });
   process.stderr.write(

@@ -12,7 +12,8 @@ import {
   WorkerServiceClient,
   type ServiceSecurity,
 } from '@evalshard/proto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { cli } from '../helpers/cliProcess.js';
 import { scratchDir } from '../helpers/corpora.js';
 import { DEMO_CORPUS, DEMO_MODEL, repoPath } from '../helpers/paths.js';
 import { residentBytes, startService, stopServices } from '../helpers/serviceProcess.js';
@@ -167,5 +168,19 @@ describe('a GPU worker confined to --data-root', () => {
     expect(corpusOutside).toEqual(outside(/\/etc\/hostname is outside/));
     expect(DEMO_CORPUS.startsWith(repoPath('examples/spamassassin'))).toBe(true);
     client.close();
+  });
+});
+
+describe('evalshard worker with credentials the services refuse', () => {
+  it('exits 2 at start, naming the service and the flag, rather than failing every shard later', async () => {
+    const scorer = await startService(['scorer', '--db', join(dir, 'probe.sqlite'), '--auth-token-file', tokenFile], /"listening"/, { ...process.env, EVALSHARD_AUTH_TOKEN: '' });
+    const wrongToken = join(dir, 'wrong-token');
+    writeFileSync(wrongToken, 'not-the-cluster-token-0123456789\n');
+    const started = await cli(
+      ['worker', '--temporal-address', inject('temporalAddress'), '--gpu-workers', '127.0.0.1:1', '--scorer', `127.0.0.1:${scorer.port}`, '--auth-token-file', wrongToken],
+      { ...process.env, EVALSHARD_AUTH_TOKEN: '' },
+    );
+    expect(started.code).toBe(2);
+    expect(started.stderr).toMatch(new RegExp(`127\\.0\\.0\\.1:${scorer.port} refused this worker's credentials \\(evalshard: wrong bearer token\\): give the cluster's --auth-token-file`));
   });
 });
