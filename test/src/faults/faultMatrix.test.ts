@@ -163,10 +163,10 @@ describe('the fault matrix', () => {
       const before = stack.orchestrator.restarts;
       process.kill(stack.orchestrator.pid!, 'SIGKILL');
       await waitFor(() => stack.orchestrator.restarts > before, 30_000, 'evalshard worker restarted');
-      return 'killed with 3 shards stored, shard activities in flight; a new one took over';
+      return 'killed with 3 shards stored; a new one took over its workflow and shard tasks';
     });
+    // No retry count is asserted: the kill may fall between a pair of shards, when only a workflow task was pending.
     expectHolds(row);
-    expect(row.retries).toBeGreaterThanOrEqual(1);
   });
 
   it('the connection to a GPU worker frozen, then cut', async () => {
