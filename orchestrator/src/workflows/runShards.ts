@@ -71,43 +71,48 @@ export async function runShards(
     held.shards.forEach((shard, i) => stored.set(shard, held.docs[i]!));
   }
   let failure: unknown;
-  await CancellationScope.cancellable(async () => {
-    const scope = CancellationScope.current();
-    const inFlight = new Set<Promise<void>>();
-    let allStarted = false;
-    for (let shardIndex = window.from; shardIndex < window.to && failure === undefined; shardIndex++) {
-      const storedDocs = stored.get(shardIndex);
-      if (storedDocs !== undefined) {
-        const summary: ShardSummary = { shardIndex, outcome: 'already-stored', docs: storedDocs, tokens: 0, bytes: bytesOf(shardIndex), skippedCount: 0, workerId: '', attempt: 1 };
-        addSummary(totals, summary);
-        onShard(summary);
-        continue;
-      }
-      // Re-checked whenever a shard ends or a slot arrives.
-      await condition(() => failure !== undefined || inFlight.size < flow.slots());
-      if (failure !== undefined) break;
-      const task = start(shardIndex).then(
-        (summary) => {
+  try {
+    await CancellationScope.cancellable(async () => {
+      const scope = CancellationScope.current();
+      const inFlight = new Set<Promise<void>>();
+      let allStarted = false;
+      for (let shardIndex = window.from; shardIndex < window.to && failure === undefined; shardIndex++) {
+        const storedDocs = stored.get(shardIndex);
+        if (storedDocs !== undefined) {
+          const summary: ShardSummary = { shardIndex, outcome: 'already-stored', docs: storedDocs, tokens: 0, bytes: bytesOf(shardIndex), skippedCount: 0, workerId: '', attempt: 1 };
           addSummary(totals, summary);
           onShard(summary);
-        },
-        (error: unknown) => {
-          if (failure === undefined) {
-            failure = error;
-            scope.cancel();
-          }
-        },
-      );
-      const tracked: Promise<void> = task.finally(() => {
-        inFlight.delete(tracked);
-        if (allStarted) flow.freed();
-      });
-      inFlight.add(tracked);
-    }
-    allStarted = true;
-    if (failure === undefined) flow.allStarted(inFlight.size);
-    await Promise.all(inFlight);
-  });
+          continue;
+        }
+        // Re-checked whenever a shard ends or a slot arrives.
+        await condition(() => failure !== undefined || inFlight.size < flow.slots());
+        if (failure !== undefined) break;
+        const task = start(shardIndex).then(
+          (summary) => {
+            addSummary(totals, summary);
+            onShard(summary);
+          },
+          (error: unknown) => {
+            if (failure === undefined) {
+              failure = error;
+              scope.cancel();
+            }
+          },
+        );
+        const tracked: Promise<void> = task.finally(() => {
+          inFlight.delete(tracked);
+          if (allStarted) flow.freed();
+        });
+        inFlight.add(tracked);
+      }
+      allStarted = true;
+      if (failure === undefined) flow.allStarted(inFlight.size);
+      await Promise.all(inFlight);
+    });
+  } catch (error) {
+    // Cancelled by the failure itself (the wait for a slot ends that way): the failure is what to report.
+    if (failure === undefined || !isCancellation(error)) throw error;
+  }
   if (failure !== undefined) throw explain(failure);
   return totals;
 }
