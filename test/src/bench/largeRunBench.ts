@@ -1,0 +1,117 @@
+// npm run bench:large-run — one run of many one-document shards on this
+// machine's embedded-style cluster (dev server, scorer, two GPU workers with
+// the real demo model, the Temporal worker in this process), against the
+// single pass: wall time, the largest workflow history of the run, and this
+// process's peak RSS (compare BENCH_SHARDS=1000 with 100000 for the ratio).
+// BENCH_RESUME=1 interrupts the run halfway and resumes it by id.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { AUTH_TOKEN_ENV } from '@evalshard/proto';
+import { GPU_WORKER_MAIN_PATH } from '@evalshard/gpu-worker';
+import { SCORER_MAIN_PATH, stringifyJson } from '@evalshard/scorer';
+import {
+  distributedReport,
+  installQuietRuntime,
+  resolveSpec,
+  runEvaluation,
+  runSinglePass,
+  startTemporalDevServer,
+  startTemporalWorker,
+  SupervisedProcess,
+  workflowIdFor,
+} from '@evalshard/orchestrator';
+import { scratchDir } from '../helpers/corpora.js';
+import { DEMO_CORPUS, DEMO_MODEL } from '../helpers/paths.js';
+
+const SHARDS = Number(process.env.BENCH_SHARDS ?? 100_000);
+const SLOTS = Number(process.env.BENCH_SLOTS ?? 8);
+const RESUME = process.env.BENCH_RESUME === '1';
+const dir = scratchDir('evalshard-large-run-');
+const token = 'bench-token-0123456789abcdef';
+const cleanup: Array<() => Promise<unknown>> = [];
+
+console.log(`bench:large-run — ${SHARDS.toLocaleString('en-US')} shards of one document each, ${SLOTS} slots${RESUME ? ', interrupted halfway and resumed' : ''}`);
+try {
+  // Short documents from the demo corpus, one a line.
+  const records = readFileSync(DEMO_CORPUS, 'utf8').split('\n').filter(Boolean).map((line) => {
+    const record = JSON.parse(line) as { text: string; cats: Record<string, number> };
+    return JSON.stringify({ text: record.text.slice(0, 200), cats: record.cats });
+  });
+  const corpus = join(dir, 'corpus.jsonl');
+  writeFileSync(corpus, Array.from({ length: SHARDS }, (_, i) => records[i % records.length]).join('\n').concat('\n'));
+  const spec = await resolveSpec(
+    { model: DEMO_MODEL, corpus, task: 'textcat', labels: ['ham', 'spam'], scorer: { positiveLabel: 'spam' }, workers: SLOTS, shards: SHARDS, batch: { maxDocs: 1, maxTokens: 4096 } },
+    { specPath: null, baseDir: dir },
+  );
+  const single = await runSinglePass(spec, 'large-single');
+
+  installQuietRuntime({ logFile: join(dir, 'temporal-worker.log') });
+  const temporal = await startTemporalDevServer({ dbFile: join(dir, 'temporal.sqlite'), logFile: join(dir, 'temporal.log') });
+  cleanup.push(() => temporal.stop());
+  const env = { ...process.env, [AUTH_TOKEN_ENV]: token };
+  const scorer = new SupervisedProcess({
+    name: 'scorer', command: process.execPath, env, logFile: join(dir, 'scorer.log'), restart: false,
+    args: (port) => [SCORER_MAIN_PATH, '--port', String(port), '--db', join(dir, 'scorer.sqlite')],
+  });
+  const scorerAddress = `127.0.0.1:${await scorer.start()}`;
+  cleanup.push(() => scorer.stop());
+  const workers = [1, 2].map(
+    (i) =>
+      new SupervisedProcess({
+        name: `gpu-worker-${i}`, command: process.execPath, env, logFile: join(dir, `gpu-worker-${i}.log`), restart: false,
+        args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--concurrency', String(SLOTS), '--intra-op-threads', '1'],
+      }),
+  );
+  const workerAddresses = (await Promise.all(workers.map((worker) => worker.start()))).map((port) => `127.0.0.1:${port}`);
+  cleanup.push(() => Promise.all(workers.map((worker) => worker.stop())));
+  const taskQueue = 'large-run';
+  const orchestrator = await startTemporalWorker({ temporalAddress: temporal.address, namespace: 'default', taskQueue, workerAddresses, scorerAddress, security: { token }, maxConcurrentShards: SLOTS });
+  cleanup.push(() => orchestrator.shutdown());
+  const connection = await Connection.connect({ address: temporal.address });
+  cleanup.push(() => connection.close());
+  const client = new Client({ connection });
+
+  const started = performance.now();
+  let lastReport = 0;
+  const evaluate = () =>
+    runEvaluation({
+      client, taskQueue, runId: 'large', spec,
+      onProgress: (snapshot) => {
+        const now = performance.now();
+        if (now - lastReport < 30_000) return;
+        lastReport = now;
+        console.log(`  … ${snapshot.shardsDone.toLocaleString('en-US')} of ${SHARDS.toLocaleString('en-US')} shards after ${((now - started) / 1000).toFixed(0)} s`);
+      },
+    });
+  if (RESUME) {
+    // Halfway, the run's workflow is terminated (a lost orchestrator); the same run id resumes it.
+    const halfway = evaluate().catch(() => undefined);
+    const handle = client.workflow.getHandle(workflowIdFor('large'));
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const progress = await handle.query<{ completed: { shards: number } }>('progress').catch(() => undefined);
+      if ((progress?.completed.shards ?? 0) >= SHARDS / 2) break;
+    }
+    await handle.terminate('bench: interrupted halfway');
+    await halfway;
+    console.log(`  interrupted after ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+  const resumedAt = performance.now();
+  const result = await evaluate();
+  const seconds = (performance.now() - started) / 1000;
+  const report = distributedReport(result, spec, workflowIdFor('large'), new Date(), Math.round(seconds * 1000));
+  let largest = 0;
+  for await (const execution of client.workflow.list({ query: `WorkflowId STARTS_WITH "${workflowIdFor('large')}"` })) {
+    largest = Math.max(largest, execution.historyLength ?? 0);
+  }
+  const equal = stringifyJson(report.scores) === stringifyJson(single.scores) && report.run.docs === single.run.docs;
+  console.log(`  ${report.run.shards.toLocaleString('en-US')} shards, ${report.run.docs.toLocaleString('en-US')} documents in ${seconds.toFixed(0)} s: ${equal ? 'equal to' : 'DIFFERENT FROM'} the single pass`);
+  if (RESUME) {
+    console.log(`  resumed: ${report.run.resumedShards.toLocaleString('en-US')} shards already stored were skipped; the resumed run took ${((performance.now() - resumedAt) / 1000).toFixed(0)} s`);
+  }
+  console.log(`  largest history of any execution in the run: ${largest.toLocaleString('en-US')} events; this process's peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  if (!equal) process.exitCode = 1;
+} finally {
+  for (const step of cleanup.reverse()) await step().catch(() => undefined);
+}
