@@ -7,28 +7,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { AUTH_TOKEN_ENV } from '@evalshard/proto';
-import { GPU_WORKER_MAIN_PATH } from '@evalshard/gpu-worker';
-import { SCORER_MAIN_PATH, stringifyJson } from '@evalshard/scorer';
-import {
-  distributedReport,
-  installQuietRuntime,
-  resolveSpec,
-  runEvaluation,
-  runSinglePass,
-  startTemporalDevServer,
-  startTemporalWorker,
-  SupervisedProcess,
-  workflowIdFor,
-} from '@evalshard/orchestrator';
+import { stringifyJson } from '@evalshard/scorer';
+import { distributedReport, resolveSpec, runEvaluation, runSinglePass, startTemporalWorker, workflowIdFor } from '@evalshard/orchestrator';
 import { scratchDir } from '../helpers/corpora.js';
 import { DEMO_CORPUS, DEMO_MODEL } from '../helpers/paths.js';
+import { BENCH_TOKEN, startBenchCluster } from './benchCluster.js';
 
 const SHARDS = Number(process.env.BENCH_SHARDS ?? 100_000);
 const SLOTS = Number(process.env.BENCH_SLOTS ?? 8);
 const RESUME = process.env.BENCH_RESUME === '1';
 const dir = scratchDir('evalshard-large-run-');
-const token = 'bench-token-0123456789abcdef';
 const cleanup: Array<() => Promise<unknown>> = [];
 
 console.log(`bench:large-run — ${SHARDS.toLocaleString('en-US')} shards of one document each, ${SLOTS} slots${RESUME ? ', interrupted halfway and resumed' : ''}`);
@@ -46,29 +34,12 @@ try {
   );
   const single = await runSinglePass(spec, 'large-single');
 
-  installQuietRuntime({ logFile: join(dir, 'temporal-worker.log') });
-  const temporal = await startTemporalDevServer({ dbFile: join(dir, 'temporal.sqlite'), logFile: join(dir, 'temporal.log') });
-  cleanup.push(() => temporal.stop());
-  const env = { ...process.env, [AUTH_TOKEN_ENV]: token };
-  const scorer = new SupervisedProcess({
-    name: 'scorer', command: process.execPath, env, logFile: join(dir, 'scorer.log'), restart: false,
-    args: (port) => [SCORER_MAIN_PATH, '--port', String(port), '--db', join(dir, 'scorer.sqlite')],
-  });
-  const scorerAddress = `127.0.0.1:${await scorer.start()}`;
-  cleanup.push(() => scorer.stop());
-  const workers = [1, 2].map(
-    (i) =>
-      new SupervisedProcess({
-        name: `gpu-worker-${i}`, command: process.execPath, env, logFile: join(dir, `gpu-worker-${i}.log`), restart: false,
-        args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--concurrency', String(SLOTS), '--intra-op-threads', '1'],
-      }),
-  );
-  const workerAddresses = (await Promise.all(workers.map((worker) => worker.start()))).map((port) => `127.0.0.1:${port}`);
-  cleanup.push(() => Promise.all(workers.map((worker) => worker.stop())));
+  const cluster = await startBenchCluster(dir, cleanup);
+  const { addresses: workerAddresses } = await cluster.startGpuWorkers([1, 2], { concurrency: SLOTS });
   const taskQueue = 'large-run';
-  const orchestrator = await startTemporalWorker({ temporalAddress: temporal.address, namespace: 'default', taskQueue, workerAddresses, scorerAddress, security: { token }, maxConcurrentShards: SLOTS });
+  const orchestrator = await startTemporalWorker({ temporalAddress: cluster.temporalAddress, namespace: 'default', taskQueue, workerAddresses, scorerAddress: cluster.scorerAddress, security: { token: BENCH_TOKEN }, maxConcurrentShards: SLOTS });
   cleanup.push(() => orchestrator.shutdown());
-  const connection = await Connection.connect({ address: temporal.address });
+  const connection = await Connection.connect({ address: cluster.temporalAddress });
   cleanup.push(() => connection.close());
   const client = new Client({ connection });
 

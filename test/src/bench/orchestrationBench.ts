@@ -11,25 +11,20 @@
 import { closeSync, ftruncateSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { AUTH_TOKEN_ENV } from '@evalshard/proto';
-import { GPU_WORKER_MAIN_PATH } from '@evalshard/gpu-worker';
-import { SCORER_MAIN_PATH } from '@evalshard/scorer';
 import {
   capShardsAtRecords,
   fingerprintCorpus,
-  installQuietRuntime,
   layoutShards,
   loadSpec,
   resolveSpec,
   runEvaluation,
   shardCount,
-  startTemporalDevServer,
   startTemporalWorker,
-  SupervisedProcess,
   workflowIdFor,
 } from '@evalshard/orchestrator';
 import { scratchDir } from '../helpers/corpora.js';
 import { DEMO_MODEL } from '../helpers/paths.js';
+import { BENCH_TOKEN, startBenchCluster } from './benchCluster.js';
 
 const FILES = Number(process.env.BENCH_FILES ?? 1_000);
 const FILE_BYTES = Number(process.env.BENCH_FILE_BYTES ?? 100_000_000);
@@ -38,38 +33,20 @@ const SHARDS_PER_SLOT = Number(process.env.BENCH_SHARDS_PER_SLOT ?? 8);
 const EMPTY_SHARDS = Number(process.env.BENCH_EMPTY_SHARDS ?? 2_000);
 const DOCS_PER_SHARD = 10;
 const dir = scratchDir('evalshard-orchestration-bench-');
-const token = 'bench-token-0123456789abcdef';
 
 console.log('bench:orchestration — the orchestrator alone: planning, the fan-out with a simulated model, histories');
 const cleanup: Array<() => Promise<unknown>> = [];
 try {
   await planning();
-  installQuietRuntime({ logFile: join(dir, 'temporal-worker.log') });
-  const temporal = await startTemporalDevServer({ dbFile: join(dir, 'temporal.sqlite'), logFile: join(dir, 'temporal.log') });
-  cleanup.push(() => temporal.stop());
-  const env = { ...process.env, [AUTH_TOKEN_ENV]: token };
-  const scorer = new SupervisedProcess({
-    name: 'scorer', command: process.execPath, env, logFile: join(dir, 'scorer.log'), restart: false,
-    args: (port) => [SCORER_MAIN_PATH, '--port', String(port), '--db', join(dir, 'scorer.sqlite')],
-  });
-  const scorerAddress = `127.0.0.1:${await scorer.start()}`;
-  cleanup.push(() => scorer.stop());
-  const workers = [1, 2].map(
-    (i) =>
-      new SupervisedProcess({
-        name: `gpu-worker-${i}`, command: process.execPath, logFile: join(dir, `gpu-worker-${i}.log`), restart: false,
-        env: { ...env, EVALSHARD_BENCH_SIMULATE_MS_PER_DOC: String((SHARD_SECONDS * 1000) / DOCS_PER_SHARD) },
-        args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--concurrency', '64', '--intra-op-threads', '1'],
-      }),
-  );
-  const workerAddresses = (await Promise.all(workers.map((worker) => worker.start()))).map((port) => `127.0.0.1:${port}`);
-  cleanup.push(() => Promise.all(workers.map((worker) => worker.stop())));
+  const cluster = await startBenchCluster(dir, cleanup);
+  const simulated = await cluster.startGpuWorkers([1, 2], { concurrency: 64, env: { EVALSHARD_BENCH_SIMULATE_MS_PER_DOC: String((SHARD_SECONDS * 1000) / DOCS_PER_SHARD) } });
+  const workerAddresses = simulated.addresses;
   const taskQueue = 'bench-orchestration';
   const orchestrator = await startTemporalWorker({
-    temporalAddress: temporal.address, namespace: 'default', taskQueue, workerAddresses, scorerAddress, security: { token }, maxConcurrentShards: 64,
+    temporalAddress: cluster.temporalAddress, namespace: 'default', taskQueue, workerAddresses, scorerAddress: cluster.scorerAddress, security: { token: BENCH_TOKEN }, maxConcurrentShards: 64,
   });
   cleanup.push(() => orchestrator.shutdown());
-  const connection = await Connection.connect({ address: temporal.address });
+  const connection = await Connection.connect({ address: cluster.temporalAddress });
   cleanup.push(() => connection.close());
   const client = new Client({ connection });
 
@@ -97,21 +74,12 @@ try {
         `largest history ${done.largestHistory} events`,
     );
   }
-  for (const worker of workers) await worker.stop();
+  await simulated.stop();
   // Near-empty shards: no simulated time, one document each; what is left is orchestration.
-  const fast = [3, 4].map(
-    (i) =>
-      new SupervisedProcess({
-        name: `gpu-worker-${i}`, command: process.execPath, logFile: join(dir, `gpu-worker-${i}.log`), restart: false,
-        env: { ...env, EVALSHARD_BENCH_SIMULATE_MS_PER_DOC: '0' },
-        args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--concurrency', '64', '--intra-op-threads', '1'],
-      }),
-  );
-  const fastAddresses = (await Promise.all(fast.map((worker) => worker.start()))).map((port) => `127.0.0.1:${port}`);
-  cleanup.push(() => Promise.all(fast.map((worker) => worker.stop())));
+  const { addresses: fastAddresses } = await cluster.startGpuWorkers([3, 4], { concurrency: 64, env: { EVALSHARD_BENCH_SIMULATE_MS_PER_DOC: '0' } });
   await orchestrator.shutdown();
   const fastOrchestrator = await startTemporalWorker({
-    temporalAddress: temporal.address, namespace: 'default', taskQueue: 'bench-empty', workerAddresses: fastAddresses, scorerAddress, security: { token }, maxConcurrentShards: 32,
+    temporalAddress: cluster.temporalAddress, namespace: 'default', taskQueue: 'bench-empty', workerAddresses: fastAddresses, scorerAddress: cluster.scorerAddress, security: { token: BENCH_TOKEN }, maxConcurrentShards: 32,
   });
   cleanup.push(() => fastOrchestrator.shutdown());
   const corpus = join(dir, 'empty.jsonl');
