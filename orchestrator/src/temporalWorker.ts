@@ -76,7 +76,9 @@ export async function startTemporalWorker(options: TemporalWorkerOptions): Promi
     // Bundled once at build time; a source checkout without a build bundles here.
     ...(existsSync(WORKFLOW_BUNDLE) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({ workers, scorer }),
-    maxConcurrentActivityTaskExecutions: Math.max(4, (options.maxConcurrentShards ?? workers.size) + 2),
+    // Headroom over the shards: a finished shard holds its slot until the server has its result,
+    // while the workflow may already have handed its successor to this worker eagerly.
+    maxConcurrentActivityTaskExecutions: activitySlots(options.maxConcurrentShards ?? workers.size),
   });
   const done = worker.run().finally(async () => {
     workers.close();
@@ -91,6 +93,10 @@ export async function startTemporalWorker(options: TemporalWorkerOptions): Promi
       await done;
     },
   };
+}
+
+function activitySlots(shards: number): number {
+  return Math.max(4, shards + Math.max(2, Math.ceil(shards / 4)));
 }
 
 function safeJson(value: unknown): string {

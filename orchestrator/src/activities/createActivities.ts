@@ -40,6 +40,7 @@ export interface ActivityDependencies {
 }
 
 const DESCRIBE_DEADLINE_MS = 5 * 60_000;
+const FIRST_HEARTBEAT_MS = 1_000;
 
 export function createActivities(deps: ActivityDependencies) {
   return {
@@ -250,17 +251,24 @@ async function shardActivity(
     }
   }
   const lease = deps.workers.lease();
-  // Heartbeat on a timer too: a worker still loading its model sends no progress yet.
+  // No heartbeat in a shard's first second: each costs the Temporal server a write, and a short
+  // shard would pay it for nothing. After that, on progress and on a timer (a worker still loading
+  // its model sends no progress yet); the SDK throttles what reaches the server.
   let latest: ShardProgress = { docs: 0, tokens: 0, bytes: 0 };
-  const beat = setInterval(() => context.heartbeat(latest), Math.max(1_000, heartbeatMs / 3));
-  context.heartbeat(latest);
+  let beating = false;
+  let beat: NodeJS.Timeout | undefined;
+  const firstBeat = setTimeout(() => {
+    beating = true;
+    context.heartbeat(latest);
+    beat = setInterval(() => context.heartbeat(latest), Math.max(1_000, heartbeatMs / 3));
+  }, Math.min(FIRST_HEARTBEAT_MS, heartbeatMs / 3));
   try {
     const result = await stream(lease.client, {
       signal: context.cancellationSignal,
       stallMs: heartbeatMs,
       onProgress: (progress) => {
         latest = progress;
-        context.heartbeat(progress);
+        if (beating) context.heartbeat(progress);
       },
     });
     lease.release();
@@ -283,6 +291,7 @@ async function shardActivity(
     lease.release(isWorkerFailure(error));
     throw toActivityFailure(error, `shard ${shardIndex} on worker ${lease.address}`);
   } finally {
+    clearTimeout(firstBeat);
     clearInterval(beat);
   }
 }

@@ -73,6 +73,7 @@ try {
         `ideal ${ideal.toFixed(1)} s, evaluated in ${done.evaluateSeconds.toFixed(1)} s: efficiency ${(ideal / done.evaluateSeconds).toFixed(3)}; ` +
         `largest history ${done.largestHistory} events`,
     );
+    if (!shardsPerChild) console.log(`      where a shard's time goes (median, p90, max): ${await shardLatencies(client, workflowIdFor(name))}`);
   }
   await simulated.stop();
   // Near-empty shards: no simulated time, one document each; what is left is orchestration.
@@ -96,7 +97,7 @@ try {
       `${(result.plan.shardCount / (result.timings.evaluateMs / 1000)).toFixed(0)} shard activities/s while evaluating ` +
       `(${wall.toFixed(1)} s for the whole run); largest history ${await largestHistory(client, 'near-empty')} events`,
   );
-  console.log(`    where a shard's time goes (medians): ${await shardLatencies(client, workflowIdFor('near-empty'))}`);
+  console.log(`    where a shard's time goes (median, p90, max): ${await shardLatencies(client, workflowIdFor('near-empty'))}`);
 } finally {
   for (const step of cleanup.reverse()) await step().catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
@@ -134,7 +135,7 @@ async function largestHistory(client: Client, runId: string): Promise<number> {
   return largest;
 }
 
-/** Medians of a shard activity's queue time (scheduled → started), run time (started → completed) and the time until the workflow schedules the next. */
+/** Median, p90 and max of a shard activity's queue time (scheduled → started), run time (started → completed) and the time until the workflow schedules the next. */
 async function shardLatencies(client: Client, workflowId: string): Promise<string> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   const millis = (time: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(time?.seconds ?? 0) * 1000 + (time?.nanos ?? 0) / 1e6;
@@ -163,6 +164,10 @@ async function shardLatencies(client: Client, workflowId: string): Promise<strin
   }
   // For each completion, how long until the workflow scheduled another shard.
   const refill = completions.map((at) => (schedules.find((time) => time >= at) ?? at) - at).filter((gap, i) => i < completions.length - 32);
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-  return `queued ${median(queued).toFixed(0)} ms, running ${median(ran).toFixed(0)} ms, completion to next scheduled ${median(refill).toFixed(0)} ms`;
+  const spread = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const at = (q: number) => (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0).toFixed(0);
+    return `${at(0.5)} ms (p90 ${at(0.9)}, max ${at(1)})`;
+  };
+  return `queued ${spread(queued)}, running ${spread(ran)}, completion to next scheduled ${spread(refill)}`;
 }
