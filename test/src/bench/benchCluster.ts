@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { AUTH_TOKEN_ENV } from '@evalshard/proto';
-import { GPU_WORKER_MAIN_PATH } from '@evalshard/gpu-worker';
+import { GPU_WORKER_MAIN_PATH, GPU_WORKER_NODE_FLAGS } from '@evalshard/gpu-worker';
 import { SCORER_MAIN_PATH } from '@evalshard/scorer';
 import { installQuietRuntime, startTemporalDevServer, SupervisedProcess } from '@evalshard/orchestrator';
 
@@ -37,7 +37,7 @@ export async function startBenchCluster(dir: string, cleanup: Array<() => Promis
         (i) =>
           new SupervisedProcess({
             name: `gpu-worker-${i}`, command: process.execPath, env: { ...env, ...options.env }, logFile: join(dir, `gpu-worker-${i}.log`), restart: false,
-            args: (port) => [GPU_WORKER_MAIN_PATH, '--port', String(port), '--concurrency', String(options.concurrency), '--intra-op-threads', '1'],
+            args: (port) => [...GPU_WORKER_NODE_FLAGS, GPU_WORKER_MAIN_PATH, '--port', String(port), '--concurrency', String(options.concurrency), '--intra-op-threads', '1'],
           }),
       );
       const addresses = (await Promise.all(workers.map((worker) => worker.start()))).map((port) => `127.0.0.1:${port}`);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { GPU_WORKER_MAIN_PATH } from '@evalshard/gpu-worker';
+import { GPU_WORKER_MAIN_PATH, GPU_WORKER_NODE_FLAGS } from '@evalshard/gpu-worker';
 import { SCORER_MAIN_PATH } from '@evalshard/scorer';
 import { startTemporalDevServer, SupervisedProcess, type TemporalDevServer } from '@evalshard/orchestrator';
 import { scratchDir } from '../helpers/corpora.js';
@@ -79,7 +79,7 @@ export async function startFaultStack(options: { smallDisk?: boolean } = {}): Pr
           name: `gpu-worker-${i}`,
           command: process.execPath,
           args: (port) => [
-            GPU_WORKER_MAIN_PATH, '--port', String(port), '--id', `gpu-worker-${i}`, '--intra-op-threads', '1',
+            ...GPU_WORKER_NODE_FLAGS, GPU_WORKER_MAIN_PATH, '--port', String(port), '--id', `gpu-worker-${i}`, '--intra-op-threads', '1',
             '--data-root', repoPath('examples'), '--data-root', dir, ...auth,
           ],
           logFile: join(logs, `gpu-worker-${i}.log`),
