@@ -30,6 +30,7 @@ export type { DepsMissingIndices } from './families/depsFamily.js';
 export * from './docs/index.js';
 export { encodeScorerOptions, decodeScorerOptions, scorerDigest, sha256Hex, type ScorerOptions } from './scorerOptions.js';
 export { OrderedMerge } from './orderedMerge.js';
+export { EncodedStatesMerge } from './partial/encodedStatesMerge.js';
 export { PartialStore, type RunRecord, type StoreOutcome } from './service/partialStore.js';
 export { finalizeRun, foldCompletedBlock, BLOCK_SHARDS } from './service/finalizeRun.js';
 export { RunHistory, RUN_STATUSES, type RunStatus } from './history/runHistory.js';

@@ -1,6 +1,9 @@
 import type { DepsState as DepsStateMessage } from '@evalshard/proto';
 import { pyIsSpace, pyStrip } from '../docs/pythonText.js';
+import { InputError } from '../errors.js';
+import type { WireReader } from '../partial/wireReader.js';
 import { PrfMap, totalOf } from '../prf/prfMap.js';
+import { foldEncodedEntry } from '../prf/prfWire.js';
 import { emptyPrfCounts, fscoreOf, type PrfCounts } from '../prf/prfScore.js';
 import type { ScoreFamily } from './scoreFamily.js';
 import type { ScoringExample } from './scoringExample.js';
@@ -83,7 +86,75 @@ export function depsFamily(mode: DepsMissingIndices): ScoreFamily<DepsState> {
     },
     encode: (state) => ({ deps: encodeDeps(state) }),
     decode: (message) => decodeDeps(message.deps),
+    foldEncodedField(state, field, reader) {
+      if (field !== FAMILY_DEPS) throw new InputError(`a deps family state carries field ${field}`, { code: 'BAD_PARTIAL' });
+      foldEncodedDeps(state, reader);
+    },
   };
+}
+
+// Field numbers of partial.proto's FamilyState.deps, DepsState and DepsIndexState.
+const FAMILY_DEPS = 4;
+const DEPS_BASE = 1;
+const DEPS_INDICES = 2;
+const DEPS_MISSING = 3;
+const INDEX_INDEX = 1;
+const INDEX_IF_PRESENT = 2;
+const INDEX_IF_MISSING = 3;
+
+/** merge(state, decodeDeps(encoded)) without the objects; the reader is at the DepsState's length. */
+function foldEncodedDeps(state: DepsState, reader: WireReader): void {
+  const end = reader.uint32() + reader.pos;
+  // The right side's missing indices join only after its per-index counts are placed, as in merge.
+  const missing: number[] = [];
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    const field = tag >>> 3;
+    if (field === DEPS_BASE && (tag & 7) === 2) foldEncodedEntry(reader, state.base);
+    else if (field === DEPS_INDICES && (tag & 7) === 2) foldEncodedIndex(state, reader);
+    else if (field === DEPS_MISSING && (tag & 7) === 2) {
+      const packedEnd = reader.uint32() + reader.pos;
+      while (reader.pos < packedEnd) missing.push(reader.uint32());
+    } else if (field === DEPS_MISSING && (tag & 7) === 0) missing.push(reader.uint32());
+    else reader.skip(tag & 7);
+  }
+  for (const index of missing) state.missing.add(index);
+}
+
+function foldEncodedIndex(state: DepsState, reader: WireReader): void {
+  const end = reader.uint32() + reader.pos;
+  const start = reader.pos;
+  // The index decides where the counts go, so it is found first (absent means 0).
+  let index = 0;
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    if (tag === INDEX_INDEX << 3) index = reader.uint32();
+    else reader.skip(tag & 7);
+  }
+  const slot = slotFor(state, index);
+  const present = state.missing.has(index) ? INDEX_IF_MISSING : INDEX_IF_PRESENT;
+  reader.pos = start;
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    const field = tag >>> 3;
+    if ((tag & 7) !== 2 || (field !== INDEX_IF_PRESENT && field !== INDEX_IF_MISSING)) {
+      reader.skip(tag & 7);
+      continue;
+    }
+    // ifMissing counts go to both sides; ifPresent ones only where the left had not marked the index.
+    if (field === INDEX_IF_MISSING) {
+      const entryStart = reader.pos;
+      foldEncodedEntry(reader, slot.ifMissing);
+      if (present === INDEX_IF_MISSING) {
+        reader.pos = entryStart;
+        foldEncodedEntry(reader, slot.ifPresent);
+      }
+    } else if (present === INDEX_IF_PRESENT) {
+      foldEncodedEntry(reader, slot.ifPresent);
+    } else {
+      reader.skip(2);
+    }
+  }
 }
 
 interface ExampleContributions {

@@ -1,5 +1,6 @@
 import { hasAnnotation } from '../docs/scoredDoc.js';
 import { PrfMap } from '../prf/prfMap.js';
+import { foldEncodedCounts } from '../prf/prfWire.js';
 import { addPrfCounts, emptyPrfCounts, fscoreOf, precisionOf, recallOf } from '../prf/prfScore.js';
 import { tupleKey } from '../prf/scoreSet.js';
 import type { ScoreFamily } from './scoreFamily.js';
@@ -42,6 +43,7 @@ export function entsFamily(): ScoreFamily<PrfMap> {
       for (const key of golds) state.get(labelOf.get(key)!).fn += 1;
     },
     merge: (left, right) => left.addAll(right),
+    foldEncodedField: foldEncodedCounts,
     finalize(state) {
       const totals = emptyPrfCounts();
       for (const counts of state.counts.values()) addPrfCounts(totals, counts);

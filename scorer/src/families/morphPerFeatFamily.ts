@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import { hasAnnotation } from '../docs/scoredDoc.js';
 import { pyIsSpace } from '../docs/pythonText.js';
 import { PrfMap, totalOf } from '../prf/prfMap.js';
+import { foldEncodedCounts } from '../prf/prfWire.js';
 import { addPrfCounts, emptyPrfCounts, fscoreOf, precisionOf, recallOf, type PrfCounts } from '../prf/prfScore.js';
 import type { ScoreFamily } from './scoreFamily.js';
 
@@ -80,6 +81,7 @@ export function morphPerFeatFamily(): ScoreFamily<PrfMap> {
       }
     },
     merge: (left, right) => left.addAll(right),
+    foldEncodedField: foldEncodedCounts,
     finalize(state) {
       const micro = state.get(MICRO);
       if (totalOf(micro) === 0) {

@@ -1,4 +1,5 @@
 import type { FamilyState } from '@evalshard/proto';
+import type { WireReader } from '../partial/wireReader.js';
 import type { ScoringExample } from './scoringExample.js';
 
 /** A flat score record in the reference's key names and order. */
@@ -20,6 +21,14 @@ export interface ScoreFamily<State> {
   decode(message: FamilyState): State;
   /** Whether the gold side of the example carries this family's annotation. */
   annotates(example: ScoringExample): boolean;
+  /**
+   * Folds one field of an encoded FamilyState other than its name and
+   * annotated documents (the reader just past the field's tag) into `state`,
+   * as merge(state, decode(message)) would, so that stored partials merge
+   * without building objects (EncodedStatesMerge). A family without it is
+   * decoded and merged.
+   */
+  foldEncodedField?(state: State, field: number, reader: WireReader): void;
 }
 
 export type FamilyEncoding = Partial<Pick<FamilyState, 'counts' | 'labels' | 'deps' | 'textcat'>>;

@@ -2,6 +2,7 @@ import type { ScoredDoc, TokenSpan } from '../docs/scoredDoc.js';
 import { hasAnnotation, sentencesOf, spanText } from '../docs/scoredDoc.js';
 import { pyStrip } from '../docs/pythonText.js';
 import { PrfMap, totalOf } from '../prf/prfMap.js';
+import { foldEncodedCounts } from '../prf/prfWire.js';
 import { emptyPrfCounts, fscoreOf, precisionOf, recallOf, type PrfCounts } from '../prf/prfScore.js';
 import { scoreSet, tupleKey } from '../prf/scoreSet.js';
 import type { ScoreFamily } from './scoreFamily.js';
@@ -63,6 +64,7 @@ export function spansFamily(options: SpansFamilyOptions): ScoreFamily<PrfMap> {
       scoreSet(state.get(TOTAL), predictedKeys, goldKeys);
     },
     merge: (left, right) => left.addAll(right),
+    foldEncodedField: foldEncodedCounts,
     finalize(state) {
       const total: PrfCounts = state.counts.get(TOTAL) ?? emptyPrfCounts();
       const record: Record<string, unknown> = {

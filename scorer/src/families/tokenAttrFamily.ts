@@ -2,6 +2,7 @@ import type { TokenAttribute } from '../docs/scoredDoc.js';
 import { hasAnnotation } from '../docs/scoredDoc.js';
 import { pyIsSpace } from '../docs/pythonText.js';
 import { PrfMap, totalOf } from '../prf/prfMap.js';
+import { foldEncodedCounts } from '../prf/prfWire.js';
 import { fscoreOf } from '../prf/prfScore.js';
 import type { ScoreFamily } from './scoreFamily.js';
 
@@ -54,6 +55,7 @@ export function tokenAttrFamily(attribute: Exclude<TokenAttribute, 'dep'>): Scor
       counts.fn += goldCount - tp;
     },
     merge: (left, right) => left.addAll(right),
+    foldEncodedField: foldEncodedCounts,
     finalize(state) {
       const counts = state.get(COUNTS);
       return { [`${attribute}_acc`]: totalOf(counts) === 0 ? null : fscoreOf(counts) };

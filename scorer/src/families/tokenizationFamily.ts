@@ -1,4 +1,5 @@
 import { PrfMap, totalOf } from '../prf/prfMap.js';
+import { foldEncodedCounts } from '../prf/prfWire.js';
 import { fscoreOf, precisionOf, recallOf } from '../prf/prfScore.js';
 import { scoreSet, tupleKey } from '../prf/scoreSet.js';
 import { pyIsSpace } from '../docs/pythonText.js';
@@ -36,6 +37,7 @@ export function tokenizationFamily(): ScoreFamily<PrfMap> {
       scoreSet(state.get(SPANS), predictedSpans, goldSpans);
     },
     merge: (left, right) => left.addAll(right),
+    foldEncodedField: foldEncodedCounts,
     finalize(state) {
       const acc = state.get(ACC);
       const spans = state.get(SPANS);

@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import type { ScoreFamily } from '../families/scoreFamily.js';
 import { compareCodePoints } from '../json/orderedJson.js';
 import { PrfMap } from '../prf/prfMap.js';
+import { foldEncodedCounts } from '../prf/prfWire.js';
 import { numpyPairwiseSum } from '../summation/numpyPairwiseSum.js';
 import { conllChunks, type Chunk } from './conllChunks.js';
 import { strictChunks, type TagScheme } from './strictChunks.js';
@@ -69,6 +70,7 @@ export function seqevalFamily(options: SeqevalOptions): ScoreFamily<PrfMap> {
       });
     },
     merge: (left, right) => left.addAll(right),
+    foldEncodedField: foldEncodedCounts,
     finalize: (state) => seqevalScores(state, options.zeroDivision),
     encode: (state) => ({ counts: state.toEntries() }),
     decode: (message) => PrfMap.fromEntries(message.counts),

@@ -1,4 +1,4 @@
-import type { FinalizeRunResponse, PartialScore, SkippedRecord } from '@evalshard/proto';
+import type { FinalizeRunResponse, SkippedRecord } from '@evalshard/proto';
 import { InputError } from '../errors.js';
 import { stringifyJson } from '../json/orderedJson.js';
 import {
@@ -11,6 +11,9 @@ import {
   type MetricStates,
 } from '../metricStates.js';
 import { OrderedMerge } from '../orderedMerge.js';
+import { EncodedStatesMerge } from '../partial/encodedStatesMerge.js';
+import { readEncodedPartial, type EncodedPartial } from '../partial/readEncodedPartial.js';
+import { WireReader } from '../partial/wireReader.js';
 import { decodeScorerOptions, type ScorerOptions } from '../scorerOptions.js';
 import { BLOCK_SHARDS, type MergedBlock, type PartialStore } from './partialStore.js';
 import { formatShardList } from './shardRanges.js';
@@ -100,17 +103,20 @@ function mergeBlock(
 ): (BlockCounts & { states: MetricStates }) | undefined {
   const from = block * BLOCK_SHARDS;
   const to = Math.min(shardCount, from + BLOCK_SHARDS);
-  const merger = new OrderedMerge<MetricStates>(mergeMetricStates);
+  // Straight from the stored bytes: decoding a block's partials to objects cost more than merging them.
+  const merger = new EncodedStatesMerge(options);
+  const reader = new WireReader();
   const merged: BlockCounts = { docs: 0, tokens: 0, bytes: 0, skippedCount: 0, skipped: [] };
-  for (const partial of store.partialsInRange(runId, from, to)) {
-    merger.push(decodeMetricStates(partial.states, options));
+  for (const bytes of store.encodedPartialsInRange(runId, from, to)) {
+    const partial = readEncodedPartial(bytes, reader);
+    merger.push(partial.states);
     addCounts(merged, partial);
   }
   const states = merger.result();
   return states === undefined ? undefined : { ...merged, states };
 }
 
-function addCounts(into: BlockCounts, partial: PartialScore): void {
+function addCounts(into: BlockCounts, partial: EncodedPartial): void {
   into.docs += partial.docs;
   into.tokens += partial.tokens;
   into.bytes += partial.bytes;

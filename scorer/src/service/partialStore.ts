@@ -233,12 +233,12 @@ export class PartialStore {
     for (const row of rows) yield PartialScore.decode(row.partial);
   }
 
-  /** Stored partials of shards [fromShard, toShard), in shard order, decoded one at a time. */
-  *partialsInRange(runId: string, fromShard: number, toShard: number): Generator<PartialScore> {
+  /** Stored partials of shards [fromShard, toShard) in shard order, as stored: encoded, for merging without decoding (readEncodedPartial). */
+  *encodedPartialsInRange(runId: string, fromShard: number, toShard: number): Generator<Uint8Array> {
     const rows = this
       .sql('SELECT partial FROM partials WHERE run_id = ? AND shard_index >= ? AND shard_index < ? ORDER BY shard_index')
       .iterate(runId, fromShard, toShard) as IterableIterator<{ partial: Buffer }>;
-    for (const row of rows) yield PartialScore.decode(row.partial);
+    for (const row of rows) yield row.partial;
   }
 
   /** Partials stored in block `block` (shards [block·BLOCK_SHARDS, (block+1)·BLOCK_SHARDS)). */

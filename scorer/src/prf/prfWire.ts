@@ -1,0 +1,40 @@
+import { InputError } from '../errors.js';
+import type { WireReader } from '../partial/wireReader.js';
+import type { PrfMap } from './prfMap.js';
+
+// Field numbers of partial.proto's PrfEntry and FamilyState.
+const ENTRY_KEY_TAG = (1 << 3) | 2;
+const ENTRY_TP_TAG = 2 << 3;
+const ENTRY_FP_TAG = 3 << 3;
+const ENTRY_FN_TAG = 4 << 3;
+const FAMILY_COUNTS = 2;
+
+/** Adds one encoded PrfEntry (the reader at its length) to `into`, as PrfMap.addAll would. */
+export function foldEncodedEntry(reader: WireReader, into: PrfMap): void {
+  const end = reader.uint32() + reader.pos;
+  let key = '';
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    if (tag === ENTRY_KEY_TAG) key = reader.string();
+    else if (tag === ENTRY_TP_TAG) tp = reader.uint64();
+    else if (tag === ENTRY_FP_TAG) fp = reader.uint64();
+    else if (tag === ENTRY_FN_TAG) fn = reader.uint64();
+    else reader.skip(tag & 7);
+  }
+  const counts = into.get(key);
+  counts.tp += tp;
+  counts.fp += fp;
+  counts.fn += fn;
+}
+
+/** `foldEncodedField` of a family whose state is a PrfMap encoded as its counts alone. */
+export function foldEncodedCounts(state: PrfMap, field: number, reader: WireReader): void {
+  if (field !== FAMILY_COUNTS) {
+    // The scorer refuses such a partial at submission: its state would not encode back the same.
+    throw new InputError(`a counts-only family state carries field ${field}`, { code: 'BAD_PARTIAL' });
+  }
+  foldEncodedEntry(reader, state);
+}
