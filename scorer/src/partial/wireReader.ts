@@ -16,6 +16,8 @@ export class WireReader {
   private readonly entryHashes: number[] = [];
   private readonly entryBytes: Uint8Array[] = [];
   private readonly entryValues: string[] = [];
+  // The last string read that was not interned.
+  private uninterned = '';
 
   reset(bytes: Uint8Array, start: number, end: number): void {
     this.bytes = bytes;
@@ -57,13 +59,27 @@ export class WireReader {
   }
 
   string(): string {
+    const id = this.stringId();
+    return id >= 0 ? this.entryValues[id]! : this.uninterned;
+  }
+
+  /**
+   * Reads a string and returns its intern id: equal strings read by this
+   * reader get equal ids, and `internedString(id)` is the string. A string
+   * too long or past the table's limit is not interned: -1, and `string()`
+   * gives it.
+   */
+  stringId(): number {
     const length = this.uint32();
     const start = this.pos;
     const end = start + length;
     if (end > this.end) throw new RangeError('premature end of a protobuf message');
     this.pos = end;
-    if (length > INTERNED_MAX_BYTES) return utf8.decode(this.bytes.subarray(start, end));
     const bytes = this.bytes;
+    if (length > INTERNED_MAX_BYTES) {
+      this.uninterned = utf8.decode(bytes.subarray(start, end));
+      return -1;
+    }
     let hash = length;
     for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + bytes[i]!) | 0;
     const table = this.table;
@@ -71,11 +87,24 @@ export class WireReader {
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = table[slot]! - 1;
       if (entry < 0) break;
-      if (this.entryHashes[entry] === hash && sameBytes(this.entryBytes[entry]!, bytes, start, length)) return this.entryValues[entry]!;
+      if (this.entryHashes[entry] === hash && sameBytes(this.entryBytes[entry]!, bytes, start, length)) return entry;
     }
     const value = utf8.decode(bytes.subarray(start, end));
-    if (this.entryValues.length < INTERNED_MAX_ENTRIES) this.intern(hash, bytes.slice(start, end), value);
-    return value;
+    if (this.entryValues.length >= INTERNED_MAX_ENTRIES) {
+      this.uninterned = value;
+      return -1;
+    }
+    this.intern(hash, bytes.slice(start, end), value);
+    return this.entryValues.length - 1;
+  }
+
+  internedString(id: number): string {
+    return this.entryValues[id]!;
+  }
+
+  /** The string of the last stringId() that was -1. */
+  lastUninterned(): string {
+    return this.uninterned;
   }
 
   private intern(hash: number, bytes: Uint8Array, value: string): void {

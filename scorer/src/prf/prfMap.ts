@@ -5,12 +5,31 @@ import { addPrfCounts, emptyPrfCounts, prfScoresOf, type PrfCounts, type PrfScor
 /** PRF counts by name (a label, a field, a counter); merging adds them. */
 export class PrfMap {
   readonly counts = new Map<string, PrfCounts>();
+  // The same counts by a WireReader's string ids, when encoded entries are folded in (prfWire): an
+  // array index instead of a string lookup. Ids belong to one reader.
+  private byStringId: Array<PrfCounts | undefined> | undefined;
+  private stringIdOwner: object | undefined;
 
   get(key: string): PrfCounts {
     let counts = this.counts.get(key);
     if (counts === undefined) {
       counts = emptyPrfCounts();
       this.counts.set(key, counts);
+    }
+    return counts;
+  }
+
+  /** get(key), where `id` is `key`'s id in `owner`'s string table. */
+  getByStringId(owner: object, id: number, key: string): PrfCounts {
+    if (this.stringIdOwner !== owner) {
+      this.stringIdOwner = owner;
+      this.byStringId = [];
+    }
+    const byId = this.byStringId!;
+    let counts = byId[id];
+    if (counts === undefined) {
+      counts = this.get(key);
+      byId[id] = counts;
     }
     return counts;
   }

@@ -12,19 +12,21 @@ const FAMILY_COUNTS = 2;
 /** Adds one encoded PrfEntry (the reader at its length) to `into`, as PrfMap.addAll would. */
 export function foldEncodedEntry(reader: WireReader, into: PrfMap): void {
   const end = reader.uint32() + reader.pos;
-  let key = '';
+  let keyId = -2;
   let tp = 0;
   let fp = 0;
   let fn = 0;
   while (reader.pos < end) {
     const tag = reader.uint32();
-    if (tag === ENTRY_KEY_TAG) key = reader.string();
+    if (tag === ENTRY_KEY_TAG) keyId = reader.stringId();
     else if (tag === ENTRY_TP_TAG) tp = reader.uint64();
     else if (tag === ENTRY_FP_TAG) fp = reader.uint64();
     else if (tag === ENTRY_FN_TAG) fn = reader.uint64();
     else reader.skip(tag & 7);
   }
-  const counts = into.get(key);
+  // -2: no key field, the empty string; -1: a key too long to intern.
+  const counts =
+    keyId >= 0 ? into.getByStringId(reader, keyId, reader.internedString(keyId)) : into.get(keyId === -2 ? '' : reader.lastUninterned());
   counts.tp += tp;
   counts.fp += fp;
   counts.fn += fn;
