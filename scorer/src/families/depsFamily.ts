@@ -123,17 +123,23 @@ function foldEncodedDeps(state: DepsState, reader: WireReader): void {
 
 function foldEncodedIndex(state: DepsState, reader: WireReader): void {
   const end = reader.uint32() + reader.pos;
-  const start = reader.pos;
-  // The index decides where the counts go, so it is found first (absent means 0).
+  // The index decides where the counts go, so it is found first (absent means 0). It is written
+  // first; only where it is not does this look for it in the whole message.
   let index = 0;
-  while (reader.pos < end) {
-    const tag = reader.uint32();
-    if (tag === INDEX_INDEX << 3) index = reader.uint32();
-    else reader.skip(tag & 7);
+  const start = reader.pos;
+  if (start < end && reader.bytes[start] === INDEX_INDEX << 3) {
+    reader.pos++;
+    index = reader.uint32();
+  } else {
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      if (tag === INDEX_INDEX << 3) index = reader.uint32();
+      else reader.skip(tag & 7);
+    }
+    reader.pos = start;
   }
   const slot = slotFor(state, index);
   const present = state.missing.has(index) ? INDEX_IF_MISSING : INDEX_IF_PRESENT;
-  reader.pos = start;
   while (reader.pos < end) {
     const tag = reader.uint32();
     const field = tag >>> 3;

@@ -16,6 +16,7 @@ export class WireReader {
   private readonly entryHashes: number[] = [];
   private readonly entryBytes: Uint8Array[] = [];
   private readonly entryValues: string[] = [];
+  private readonly shortIds = new Map<number, number>();
   // The last string read that was not interned.
   private uninterned = '';
 
@@ -80,6 +81,13 @@ export class WireReader {
       this.uninterned = utf8.decode(bytes.subarray(start, end));
       return -1;
     }
+    if (length <= 3) {
+      // Up to three bytes and the length fit in one small integer, which is the string's identity.
+      let packed = length;
+      for (let i = start; i < end; i++) packed = (packed << 8) | bytes[i]!;
+      const id = this.shortIds.get(packed);
+      if (id !== undefined) return id;
+    }
     let hash = length;
     for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + bytes[i]!) | 0;
     const table = this.table;
@@ -95,7 +103,13 @@ export class WireReader {
       return -1;
     }
     this.intern(hash, bytes.slice(start, end), value);
-    return this.entryValues.length - 1;
+    const id = this.entryValues.length - 1;
+    if (length <= 3) {
+      let packed = length;
+      for (let i = start; i < end; i++) packed = (packed << 8) | bytes[i]!;
+      this.shortIds.set(packed, id);
+    }
+    return id;
   }
 
   internedString(id: number): string {
