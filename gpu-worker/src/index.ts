@@ -19,4 +19,4 @@ export { gpuWorkerCommand, GPU_WORKER_USAGE } from './server/gpuWorkerCommand.js
 export const GPU_WORKER_MAIN_PATH = new URL('./main.js', import.meta.url).pathname;
 export { PredictionWriter, predictionFileName } from './predictions/predictionWriter.js';
 export { DataRoots } from './server/dataRoots.js';
-export { GPU_WORKER_NODE_FLAGS } from './server/memoryFlags.js';
+export { GPU_WORKER_ENV, GPU_WORKER_NODE_FLAGS } from './server/memoryFlags.js';

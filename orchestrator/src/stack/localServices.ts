@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { GPU_WORKER_MAIN_PATH, GPU_WORKER_NODE_FLAGS } from '@evalshard/gpu-worker';
+import { GPU_WORKER_ENV, GPU_WORKER_MAIN_PATH, GPU_WORKER_NODE_FLAGS } from '@evalshard/gpu-worker';
 import { AUTH_TOKEN_ENV, type ServiceSecurity } from '@evalshard/proto';
 import { SCORER_MAIN_PATH } from '@evalshard/scorer';
 import { startTemporalWorker, type RunningTemporalWorker } from '../temporalWorker.js';
@@ -65,7 +65,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
           '--execution-providers', options.executionProviders.join(','),
           '--intra-op-threads', String(threads),
         ],
-        env,
+        env: { ...env, ...GPU_WORKER_ENV },
         logFile: join(logs, `gpu-worker-${i + 1}.log`),
         restart: true,
         onRestart: options.onRestart,

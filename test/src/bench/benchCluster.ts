@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { AUTH_TOKEN_ENV } from '@evalshard/proto';
-import { GPU_WORKER_MAIN_PATH, GPU_WORKER_NODE_FLAGS } from '@evalshard/gpu-worker';
+import { GPU_WORKER_ENV, GPU_WORKER_MAIN_PATH, GPU_WORKER_NODE_FLAGS } from '@evalshard/gpu-worker';
 import { SCORER_MAIN_PATH } from '@evalshard/scorer';
 import { installQuietRuntime, startTemporalDevServer, SupervisedProcess } from '@evalshard/orchestrator';
 
@@ -36,7 +36,7 @@ export async function startBenchCluster(dir: string, cleanup: Array<() => Promis
       const workers = ids.map(
         (i) =>
           new SupervisedProcess({
-            name: `gpu-worker-${i}`, command: process.execPath, env: { ...env, ...options.env }, logFile: join(dir, `gpu-worker-${i}.log`), restart: false,
+            name: `gpu-worker-${i}`, command: process.execPath, env: { ...env, ...GPU_WORKER_ENV, ...options.env }, logFile: join(dir, `gpu-worker-${i}.log`), restart: false,
             args: (port) => [...GPU_WORKER_NODE_FLAGS, GPU_WORKER_MAIN_PATH, '--port', String(port), '--concurrency', String(options.concurrency), '--intra-op-threads', '1'],
           }),
       );

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BadRecordPolicy, clientCredentials, WorkerServiceClient, type ShardResult } from '@evalshard/proto';
-import { GPU_WORKER_MAIN_PATH, GPU_WORKER_NODE_FLAGS } from '@evalshard/gpu-worker';
+import { GPU_WORKER_ENV, GPU_WORKER_MAIN_PATH, GPU_WORKER_NODE_FLAGS } from '@evalshard/gpu-worker';
 import { encodeScorerOptions } from '@evalshard/scorer';
 import { streamShard, SupervisedProcess } from '@evalshard/orchestrator';
 
@@ -17,7 +17,7 @@ export async function startBenchWorker(dir: string, name: string, env: NodeJS.Pr
     name,
     command: process.execPath,
     args: (port) => [...GPU_WORKER_NODE_FLAGS, GPU_WORKER_MAIN_PATH, '--port', String(port), '--intra-op-threads', '1', '--insecure'],
-    env,
+    env: { ...env, ...GPU_WORKER_ENV },
     logFile: join(dir, `${name}.log`),
     restart: false,
   });

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { GPU_WORKER_MAIN_PATH, GPU_WORKER_NODE_FLAGS } from '@evalshard/gpu-worker';
+import { GPU_WORKER_ENV, GPU_WORKER_MAIN_PATH, GPU_WORKER_NODE_FLAGS } from '@evalshard/gpu-worker';
 import { SCORER_MAIN_PATH } from '@evalshard/scorer';
 import { startTemporalDevServer, SupervisedProcess, type TemporalDevServer } from '@evalshard/orchestrator';
 import { scratchDir } from '../helpers/corpora.js';
@@ -82,6 +82,7 @@ export async function startFaultStack(options: { smallDisk?: boolean } = {}): Pr
             ...GPU_WORKER_NODE_FLAGS, GPU_WORKER_MAIN_PATH, '--port', String(port), '--id', `gpu-worker-${i}`, '--intra-op-threads', '1',
             '--data-root', repoPath('examples'), '--data-root', dir, ...auth,
           ],
+          env: { ...process.env, ...GPU_WORKER_ENV },
           logFile: join(logs, `gpu-worker-${i}.log`),
           restart: true,
         }),
