@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
-import type { ServiceSecurity } from '@evalshard/proto';
+import { boundHeapGrowth, type ServiceSecurity } from '@evalshard/proto';
 import type { TemporalAccess } from './temporal/temporalAccess.js';
 import { createActivities } from './activities/createActivities.js';
 import { ScorerClient } from './grpc/scorerClient.js';
@@ -66,6 +66,8 @@ export function installQuietRuntime(options: { logFile?: string } = {}): void {
 /** A Temporal worker that runs evalshard's workflows and activities. */
 export async function startTemporalWorker(options: TemporalWorkerOptions): Promise<RunningTemporalWorker> {
   installQuietRuntime();
+  // A long run must not grow the heap; a launcher that passed the flags already has them.
+  boundHeapGrowth();
   const connection = await NativeConnection.connect({ address: options.temporalAddress, ...options.temporalAccess });
   const workers = new WorkerPool(options.workerAddresses, options.security);
   const scorer = new ScorerClient(options.scorerAddress, options.security);

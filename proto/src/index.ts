@@ -4,6 +4,7 @@ export * from './gen/evalshard/v1/scorer.js';
 export * from './grpcChannel.js';
 export * from './tlsFiles.js';
 export * from './serviceProcess.js';
+export * from './boundedHeap.js';
 export * from './security/serviceSecurity.js';
 export * from './security/clientChannel.js';
 export type { RefusedCall } from './security/serverAuthentication.js';

@@ -12,6 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { BOUNDED_HEAP_NODE_FLAGS } from '@evalshard/proto';
 import { parseJson, stringifyJson } from '@evalshard/scorer';
 import { distributedReport, resolveSpec, runEvaluation, runSinglePass, startTemporalWorker, workflowIdFor } from '@evalshard/orchestrator';
 import { scratchDir } from '../helpers/corpora.js';
@@ -33,6 +34,9 @@ const dir = scratchDir('evalshard-large-run-');
 const cleanup: Array<() => Promise<unknown>> = [];
 
 console.log(`bench:large-run — ${SHARDS.toLocaleString('en-US')} shards of one document each, ${SLOTS} slots${RESUME ? ', interrupted halfway and resumed' : ''}`);
+// The orchestrator as the systemd unit starts it; without the flags it sets what it can at run time.
+const launchFlags = BOUNDED_HEAP_NODE_FLAGS.filter((flag) => process.execArgv.includes(flag));
+console.log(`  this process is the orchestrator (client and Temporal worker), started with ${launchFlags.length > 0 ? launchFlags.join(' ') : 'no heap flags'}`);
 try {
   // Short documents from the demo corpus, one a line.
   const records = readFileSync(DEMO_CORPUS, 'utf8').split('\n').filter(Boolean).map((line) => {
