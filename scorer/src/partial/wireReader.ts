@@ -28,6 +28,8 @@ export class WireReader {
 
   uint32(): number {
     const bytes = this.bytes;
+    // Most tags, lengths and counts are one byte.
+    if (this.pos < this.end && bytes[this.pos]! < 0x80) return bytes[this.pos++]!;
     let value = 0;
     let shift = 0;
     for (;;) {
@@ -44,6 +46,7 @@ export class WireReader {
   /** A uint64 as a number; above Number.MAX_SAFE_INTEGER is an error, as in the generated decoders. */
   uint64(): number {
     const bytes = this.bytes;
+    if (this.pos < this.end && bytes[this.pos]! < 0x80) return bytes[this.pos++]!;
     let value = 0;
     let scale = 1;
     for (let i = 0; i < 10; i++) {
@@ -144,8 +147,12 @@ export class WireReader {
   skip(wireType: number): void {
     switch (wireType) {
       case 0:
-        this.uint64();
-        return;
+        // Any varint, up to ten bytes: a skipped value need not fit in a number.
+        for (let i = 0; ; i++) {
+          if (this.pos >= this.end) throw new RangeError('premature end of a protobuf message');
+          if (this.bytes[this.pos++]! < 0x80) return;
+          if (i === 9) throw new RangeError('invalid varint');
+        }
       case 1:
         this.pos += 8;
         break;
