@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { MetricStates as MetricStatesMessage } from '@evalshard/proto';
 import { describe, expect, it } from 'vitest';
-import { docFromJsonLine } from '../docs/docFromJson.js';
 import {
   decodeMetricStates,
   encodeMetricStates,
@@ -12,23 +11,11 @@ import {
   type MetricStates,
 } from '../metricStates.js';
 import type { ScorerOptions } from '../scorerOptions.js';
-import { oracleFixturePaths, orderedEntries, readOracleJson } from '../testing/oracleFixtures.js';
-import { ScoringExample } from './scoringExample.js';
+import { oracleDocExamples } from '../testing/oracleExamples.js';
+import { orderedEntries } from '../testing/oracleFixtures.js';
+import type { ScoringExample } from './scoringExample.js';
 
-interface DocsOracle {
-  cases: Array<{ name: string; docs: Array<{ gold: string; pred: string }>; error?: string }>;
-}
-
-// Every document pair of the committed oracle fixture, as one stream.
-const fixture = readOracleJson<DocsOracle>(oracleFixturePaths('docs-oracle.json')[0]!);
-const examples = fixture.cases
-  .filter((c) => c.error === undefined)
-  .flatMap((c) =>
-    c.docs.map((pair, i) => {
-      const origin = (side: string) => ({ file: `${c.name}.${side}`, byteOffset: 0, fallbackId: String(i) });
-      return new ScoringExample(docFromJsonLine(pair.gold, origin('gold')), docFromJsonLine(pair.pred, origin('pred')));
-    }),
-  );
+const examples = oracleDocExamples();
 
 const FAMILIES = [
   'tokenization', 'sents', 'tag', 'pos', 'morph', 'morph_per_feat', 'deps', 'ents', 'lemma', 'spans:10', 'spans:sc', 'spans:2',

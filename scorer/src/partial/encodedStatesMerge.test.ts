@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { MetricStates as MetricStatesMessage } from '@evalshard/proto';
 import { describe, expect, it } from 'vitest';
-import { docFromJsonLine } from '../docs/docFromJson.js';
-import { ScoringExample } from '../families/scoringExample.js';
+import type { ScoringExample } from '../families/scoringExample.js';
 import {
   decodeMetricStates,
   encodeMetricStates,
@@ -14,22 +13,11 @@ import {
 } from '../metricStates.js';
 import { OrderedMerge } from '../orderedMerge.js';
 import type { ScorerOptions } from '../scorerOptions.js';
-import { oracleFixturePaths, orderedEntries, readOracleJson } from '../testing/oracleFixtures.js';
+import { oracleDocExamples } from '../testing/oracleExamples.js';
+import { orderedEntries } from '../testing/oracleFixtures.js';
 import { EncodedStatesMerge } from './encodedStatesMerge.js';
 
-interface DocsOracle {
-  cases: Array<{ name: string; docs: Array<{ gold: string; pred: string }>; error?: string }>;
-}
-
-const fixture = readOracleJson<DocsOracle>(oracleFixturePaths('docs-oracle.json')[0]!);
-const examples = fixture.cases
-  .filter((c) => c.error === undefined)
-  .flatMap((c) =>
-    c.docs.map((pair, i) => {
-      const origin = (side: string) => ({ file: `${c.name}.${side}`, byteOffset: 0, fallbackId: String(i) });
-      return new ScoringExample(docFromJsonLine(pair.gold, origin('gold')), docFromJsonLine(pair.pred, origin('pred')));
-    }),
-  );
+const examples = oracleDocExamples();
 
 const OPTIONS: ScorerOptions = {
   families: ['tokenization', 'sents', 'tag', 'pos', 'morph', 'morph_per_feat', 'deps', 'ents', 'lemma', 'spans:10', 'spans:sc', 'cats'],
