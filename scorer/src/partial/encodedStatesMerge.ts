@@ -133,28 +133,31 @@ export class EncodedStatesMerge {
 
   private nameMatches(bytes: Uint8Array, start: number, end: number, index: number): boolean {
     const expected = this.slots[index]?.name;
-    const name = this.nameAt(bytes, start, end);
-    return expected !== undefined && name !== undefined && sameBytes(bytes, name.start, name.length, expected);
+    const at = this.nameAt(bytes, start, end);
+    return expected !== undefined && at >= 0 && sameBytes(bytes, at, this.nameReader.pos - at, expected);
   }
 
   private nameOf(bytes: Uint8Array, start: number, end: number): string {
-    const name = this.nameAt(bytes, start, end);
-    return name === undefined ? '' : new TextDecoder().decode(bytes.subarray(name.start, name.start + name.length));
+    const at = this.nameAt(bytes, start, end);
+    return at < 0 ? '' : new TextDecoder().decode(bytes.subarray(at, this.nameReader.pos));
   }
 
-  // Where a FamilyState's family name lies.
-  private nameAt(bytes: Uint8Array, start: number, end: number): { start: number; length: number } | undefined {
+  // Where a FamilyState's family name starts (-1: it has none); it ends at the name reader's position.
+  private nameAt(bytes: Uint8Array, start: number, end: number): number {
     const reader = this.nameReader;
     reader.reset(bytes, start, end);
     while (reader.pos < reader.end) {
       const tag = reader.uint32();
       if (tag >>> 3 === FAMILY_NAME && (tag & 7) === 2) {
         const length = reader.uint32();
-        return { start: reader.pos, length };
+        const at = reader.pos;
+        if (at + length > end) return -1;
+        reader.pos += length;
+        return at;
       }
       reader.skip(tag & 7);
     }
-    return undefined;
+    return -1;
   }
 
   private foldFamily(slot: SlotMerge, bytes: Uint8Array, start: number, end: number): void {
