@@ -15,12 +15,12 @@ import v8 from 'node:v8';
 export const BOUNDED_HEAP_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=20'];
 
 /**
- * For a process started without the flags: sets them now. The young
+ * For a process started without the flags (`flags`, by default the ones above): sets them now. The young
  * generation was sized at start-up, so this bounds the old generation's
  * growth only; the command-line flags do both.
  */
-export function boundHeapGrowth(): void {
-  for (const flag of BOUNDED_HEAP_NODE_FLAGS) {
+export function boundHeapGrowth(flags: readonly string[] = BOUNDED_HEAP_NODE_FLAGS): void {
+  for (const flag of flags) {
     const name = flag.split('=')[0]!;
     if (!process.execArgv.some((given) => given === name || given.startsWith(`${name}=`))) v8.setFlagsFromString(flag);
   }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { boundHeapGrowth, SERVICE_FLAG_OPTIONS, SERVICE_FLAGS_USAGE, serveUntilSignalled, serviceServerOptions, startService } from '@evalshard/proto';
 import { DataRoots } from './dataRoots.js';
+import { GPU_WORKER_NODE_FLAGS } from './memoryFlags.js';
 import { SIMULATE_ENV } from './simulatedRange.js';
 import { defaultWorkerId } from './workerService.js';
 import { startWorkerServer } from './startWorkerServer.js';
@@ -12,7 +13,7 @@ export const GPU_WORKER_USAGE = `usage: evalshard gpu-worker [--host 127.0.0.1] 
 
 /** A GPU worker process; prints one JSON line with its port when ready. */
 export async function gpuWorkerCommand(argv: string[]): Promise<void> {
-  boundHeapGrowth();
+  boundHeapGrowth(GPU_WORKER_NODE_FLAGS);
   await startService('gpu-worker', async () => {
     const { values } = parseArgs({
       args: argv,
