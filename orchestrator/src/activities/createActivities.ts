@@ -255,10 +255,8 @@ async function shardActivity(
   // shard would pay it for nothing. After that, on progress and on a timer (a worker still loading
   // its model sends no progress yet); the SDK throttles what reaches the server.
   let latest: ShardProgress = { docs: 0, tokens: 0, bytes: 0 };
-  let beating = false;
   let beat: NodeJS.Timeout | undefined;
   const firstBeat = setTimeout(() => {
-    beating = true;
     context.heartbeat(latest);
     beat = setInterval(() => context.heartbeat(latest), Math.max(1_000, heartbeatMs / 3));
   }, Math.min(FIRST_HEARTBEAT_MS, heartbeatMs / 3));
@@ -268,7 +266,7 @@ async function shardActivity(
       stallMs: heartbeatMs,
       onProgress: (progress) => {
         latest = progress;
-        if (beating) context.heartbeat(progress);
+        if (beat !== undefined) context.heartbeat(progress);
       },
     });
     lease.release();

@@ -5,7 +5,7 @@ import type { ScoreFamily } from '../families/scoreFamily.js';
 import type { MetricStates } from '../metricStates.js';
 import { OrderedMerge } from '../orderedMerge.js';
 import type { ScorerOptions } from '../scorerOptions.js';
-import { WireReader } from './wireReader.js';
+import { sameBytes, WireReader } from './wireReader.js';
 
 // Field numbers of partial.proto.
 const STATES_FAMILIES = 1;
@@ -123,7 +123,7 @@ export class EncodedStatesMerge {
     return {
       slots: this.slots.map((slot) => {
         if (slot.decoded === undefined) return { family: slot.family, state: slot.folded, annotatedDocs: slot.annotatedDocs };
-        const merged = slot.decoded!.result()!;
+        const merged = slot.decoded.result()!;
         return { family: slot.family, state: merged.state, annotatedDocs: merged.annotatedDocs };
       }),
       replicates: this.replicates.map((replicate) => replicate.states()),
@@ -134,7 +134,7 @@ export class EncodedStatesMerge {
   private nameMatches(bytes: Uint8Array, start: number, end: number, index: number): boolean {
     const expected = this.slots[index]?.name;
     const at = this.nameAt(bytes, start, end);
-    return expected !== undefined && at >= 0 && sameBytes(bytes, at, this.nameReader.pos - at, expected);
+    return expected !== undefined && at >= 0 && sameBytes(expected, bytes, at, this.nameReader.pos - at);
   }
 
   private nameOf(bytes: Uint8Array, start: number, end: number): string {
@@ -177,10 +177,4 @@ export class EncodedStatesMerge {
       else throw new InputError(`the ${slot.family.name} state carries field ${field} of wire type ${tag & 7}`, { code: 'BAD_PARTIAL' });
     }
   }
-}
-
-function sameBytes(bytes: Uint8Array, start: number, length: number, expected: Uint8Array): boolean {
-  if (length !== expected.length) return false;
-  for (let i = 0; i < length; i++) if (bytes[start + i] !== expected[i]) return false;
-  return true;
 }

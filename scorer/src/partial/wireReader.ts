@@ -172,7 +172,8 @@ export class WireReader {
   }
 }
 
-function sameBytes(expected: Uint8Array, bytes: Uint8Array, start: number, length: number): boolean {
+/** Whether `bytes[start, start + length)` are exactly `expected`. */
+export function sameBytes(expected: Uint8Array, bytes: Uint8Array, start: number, length: number): boolean {
   if (expected.length !== length) return false;
   for (let i = 0; i < length; i++) if (expected[i] !== bytes[start + i]) return false;
   return true;
