@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { GPU_WORKER_ENV, GPU_WORKER_MAIN_PATH, GPU_WORKER_NODE_FLAGS } from '@evalshard/gpu-worker';
+import { gpuWorkerArgv, gpuWorkerEnv } from '@evalshard/gpu-worker';
 import { AUTH_TOKEN_ENV, type ServiceSecurity } from '@evalshard/proto';
 import { SCORER_MAIN_PATH } from '@evalshard/scorer';
 import { startTemporalWorker, type RunningTemporalWorker } from '../temporalWorker.js';
@@ -57,15 +57,14 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
       new SupervisedProcess({
         name: `gpu-worker-${i + 1}`,
         command: process.execPath,
-        args: (port) => [
-          ...GPU_WORKER_NODE_FLAGS, GPU_WORKER_MAIN_PATH,
+        args: (port) => gpuWorkerArgv([
           '--supervised',
           '--port', String(port),
           '--id', `gpu-worker-${i + 1}`,
           '--execution-providers', options.executionProviders.join(','),
           '--intra-op-threads', String(threads),
-        ],
-        env: { ...env, ...GPU_WORKER_ENV },
+        ]),
+        env: gpuWorkerEnv(env),
         logFile: join(logs, `gpu-worker-${i + 1}.log`),
         restart: true,
         onRestart: options.onRestart,

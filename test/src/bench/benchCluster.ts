@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { AUTH_TOKEN_ENV } from '@evalshard/proto';
-import { GPU_WORKER_ENV, GPU_WORKER_MAIN_PATH, GPU_WORKER_NODE_FLAGS } from '@evalshard/gpu-worker';
+import { gpuWorkerArgv, gpuWorkerEnv } from '@evalshard/gpu-worker';
 import { SCORER_MAIN_PATH } from '@evalshard/scorer';
-import { installQuietRuntime, startTemporalDevServer, SupervisedProcess } from '@evalshard/orchestrator';
+import type { Client } from '@temporalio/client';
+import { installQuietRuntime, startTemporalDevServer, SupervisedProcess, workflowIdFor } from '@evalshard/orchestrator';
 
 export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
 
@@ -36,8 +37,8 @@ export async function startBenchCluster(dir: string, cleanup: Array<() => Promis
       const workers = ids.map(
         (i) =>
           new SupervisedProcess({
-            name: `gpu-worker-${i}`, command: process.execPath, env: { ...env, ...GPU_WORKER_ENV, ...options.env }, logFile: join(dir, `gpu-worker-${i}.log`), restart: false,
-            args: (port) => [...GPU_WORKER_NODE_FLAGS, GPU_WORKER_MAIN_PATH, '--port', String(port), '--concurrency', String(options.concurrency), '--intra-op-threads', '1'],
+            name: `gpu-worker-${i}`, command: process.execPath, env: gpuWorkerEnv({ ...env, ...options.env }), logFile: join(dir, `gpu-worker-${i}.log`), restart: false,
+            args: (port) => gpuWorkerArgv(['--port', String(port), '--concurrency', String(options.concurrency), '--intra-op-threads', '1']),
           }),
       );
       const addresses = (await Promise.all(workers.map((worker) => worker.start()))).map((port) => `127.0.0.1:${port}`);
@@ -46,4 +47,14 @@ export async function startBenchCluster(dir: string, cleanup: Array<() => Promis
       return { addresses, stop };
     },
   };
+}
+
+/** Events in the longest history among a run's workflow and its child windows. */
+export async function largestHistory(client: Client, runId: string): Promise<number> {
+  const parent = workflowIdFor(runId);
+  let largest = 0;
+  for await (const execution of client.workflow.list({ query: `WorkflowId = "${parent}" OR WorkflowId STARTS_WITH "${parent}/"` })) {
+    largest = Math.max(largest, execution.historyLength ?? 0);
+  }
+  return largest;
 }

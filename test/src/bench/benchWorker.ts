@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BadRecordPolicy, clientCredentials, WorkerServiceClient, type ShardResult } from '@evalshard/proto';
-import { GPU_WORKER_ENV, GPU_WORKER_MAIN_PATH, GPU_WORKER_NODE_FLAGS } from '@evalshard/gpu-worker';
+import { gpuWorkerArgv, gpuWorkerEnv } from '@evalshard/gpu-worker';
 import { encodeScorerOptions } from '@evalshard/scorer';
 import { streamShard, SupervisedProcess } from '@evalshard/orchestrator';
 
@@ -16,8 +16,8 @@ export async function startBenchWorker(dir: string, name: string, env: NodeJS.Pr
   const worker = new SupervisedProcess({
     name,
     command: process.execPath,
-    args: (port) => [...GPU_WORKER_NODE_FLAGS, GPU_WORKER_MAIN_PATH, '--port', String(port), '--intra-op-threads', '1', '--insecure'],
-    env: { ...env, ...GPU_WORKER_ENV },
+    args: (port) => gpuWorkerArgv(['--port', String(port), '--intra-op-threads', '1', '--insecure']),
+    env: gpuWorkerEnv(env),
     logFile: join(dir, `${name}.log`),
     restart: false,
   });

@@ -17,7 +17,7 @@ import { parseJson, stringifyJson } from '@evalshard/scorer';
 import { distributedReport, resolveSpec, runEvaluation, runSinglePass, startTemporalWorker, workflowIdFor } from '@evalshard/orchestrator';
 import { scratchDir } from '../helpers/corpora.js';
 import { DEMO_CORPUS, DEMO_MODEL } from '../helpers/paths.js';
-import { BENCH_TOKEN, startBenchCluster } from './benchCluster.js';
+import { BENCH_TOKEN, largestHistory, startBenchCluster } from './benchCluster.js';
 
 if (process.argv[2] === '--single-pass') {
   // The child: the reference result for the spec in argv[3], written to argv[4].
@@ -35,8 +35,12 @@ const cleanup: Array<() => Promise<unknown>> = [];
 
 console.log(`bench:large-run — ${SHARDS.toLocaleString('en-US')} shards of one document each, ${SLOTS} slots${RESUME ? ', interrupted halfway and resumed' : ''}`);
 // The orchestrator as the systemd unit starts it; without the flags it sets what it can at run time.
-const launchFlags = BOUNDED_HEAP_NODE_FLAGS.filter((flag) => process.execArgv.includes(flag));
-console.log(`  this process is the orchestrator (client and Temporal worker), started with ${launchFlags.length > 0 ? launchFlags.join(' ') : 'no heap flags'}`);
+// package.json passes them; a missing one (changed in BOUNDED_HEAP_NODE_FLAGS only) is said, not hidden.
+const missingFlags = BOUNDED_HEAP_NODE_FLAGS.filter((flag) => !process.execArgv.includes(flag));
+console.log(
+  `  this process is the orchestrator (client and Temporal worker), started with ${BOUNDED_HEAP_NODE_FLAGS.filter((flag) => !missingFlags.includes(flag)).join(' ') || 'no heap flags'}` +
+    (missingFlags.length > 0 ? `; WITHOUT ${missingFlags.join(' ')}, which the systemd unit passes: its peak RSS is not the deployed one` : ''),
+);
 try {
   // Short documents from the demo corpus, one a line.
   const records = readFileSync(DEMO_CORPUS, 'utf8').split('\n').filter(Boolean).map((line) => {
@@ -97,10 +101,7 @@ try {
   const result = await evaluate();
   const seconds = (performance.now() - started) / 1000;
   const report = distributedReport(result, spec, workflowIdFor('large'), new Date(), Math.round(seconds * 1000));
-  let largest = 0;
-  for await (const execution of client.workflow.list({ query: `WorkflowId STARTS_WITH "${workflowIdFor('large')}"` })) {
-    largest = Math.max(largest, execution.historyLength ?? 0);
-  }
+  const largest = await largestHistory(client, 'large');
   const equal = stringifyJson(report.scores) === stringifyJson(single.scores) && report.run.docs === single.docs;
   console.log(`  ${report.run.shards.toLocaleString('en-US')} shards, ${report.run.docs.toLocaleString('en-US')} documents in ${seconds.toFixed(0)} s: ${equal ? 'equal to' : 'DIFFERENT FROM'} the single pass`);
   if (RESUME) {

@@ -24,7 +24,7 @@ import {
 } from '@evalshard/orchestrator';
 import { scratchDir } from '../helpers/corpora.js';
 import { DEMO_MODEL } from '../helpers/paths.js';
-import { BENCH_TOKEN, startBenchCluster } from './benchCluster.js';
+import { BENCH_TOKEN, largestHistory, startBenchCluster } from './benchCluster.js';
 
 const FILES = Number(process.env.BENCH_FILES ?? 1_000);
 const FILE_BYTES = Number(process.env.BENCH_FILE_BYTES ?? 100_000_000);
@@ -123,16 +123,6 @@ async function planning(): Promise<void> {
       `${seconds.toFixed(3)} s for spec, glob, fingerprints and ${shardCount(layout).toLocaleString('en-US')} shards (goal: under 2 s)`,
   );
   rmSync(corpus, { recursive: true, force: true });
-}
-
-/** Events in the longest history among the run's workflow and its child windows. */
-async function largestHistory(client: Client, runId: string): Promise<number> {
-  const parent = workflowIdFor(runId);
-  let largest = 0;
-  for await (const execution of client.workflow.list({ query: `WorkflowId = "${parent}" OR WorkflowId STARTS_WITH "${parent}/"` })) {
-    largest = Math.max(largest, execution.historyLength ?? 0);
-  }
-  return largest;
 }
 
 /** Median, p90 and max of a shard activity's queue time (scheduled → started), run time (started → completed) and the time until the workflow schedules the next. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { GPU_WORKER_ENV, GPU_WORKER_MAIN_PATH, GPU_WORKER_NODE_FLAGS } from '@evalshard/gpu-worker';
+import { gpuWorkerArgv, gpuWorkerEnv } from '@evalshard/gpu-worker';
 import { SCORER_MAIN_PATH } from '@evalshard/scorer';
 import { startTemporalDevServer, SupervisedProcess, type TemporalDevServer } from '@evalshard/orchestrator';
 import { scratchDir } from '../helpers/corpora.js';
@@ -78,11 +78,11 @@ export async function startFaultStack(options: { smallDisk?: boolean } = {}): Pr
         new SupervisedProcess({
           name: `gpu-worker-${i}`,
           command: process.execPath,
-          args: (port) => [
-            ...GPU_WORKER_NODE_FLAGS, GPU_WORKER_MAIN_PATH, '--port', String(port), '--id', `gpu-worker-${i}`, '--intra-op-threads', '1',
+          args: (port) => gpuWorkerArgv([
+            '--port', String(port), '--id', `gpu-worker-${i}`, '--intra-op-threads', '1',
             '--data-root', repoPath('examples'), '--data-root', dir, ...auth,
-          ],
-          env: { ...process.env, ...GPU_WORKER_ENV },
+          ]),
+          env: gpuWorkerEnv(),
           logFile: join(logs, `gpu-worker-${i}.log`),
           restart: true,
         }),

@@ -14,3 +14,16 @@ export const GPU_WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=
  * start, so launchers set it (the systemd unit does).
  */
 export const GPU_WORKER_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+
+/** The GPU worker's entry point, for launchers that start it with node. */
+export const GPU_WORKER_MAIN_PATH = new URL('../main.js', import.meta.url).pathname;
+
+/** What follows node's path to start a GPU worker with `args`: its memory flags, then the entry point. */
+export function gpuWorkerArgv(args: readonly string[]): string[] {
+  return [...GPU_WORKER_NODE_FLAGS, GPU_WORKER_MAIN_PATH, ...args];
+}
+
+/** A GPU worker's environment: `env` with GPU_WORKER_ENV over it. */
+export function gpuWorkerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, ...GPU_WORKER_ENV };
+}
