@@ -40,14 +40,21 @@ export async function usesNewdoc(blocks: AsyncIterable<LineBlock>): Promise<bool
 }
 
 function isNewdoc(line: { text: string }): boolean {
-  return /^#\s*newdoc\b/.test(line.text);
+  return line.text.charCodeAt(0) === 0x23 && /^#\s*newdoc\b/.test(line.text);
 }
+
+const commentPatterns = new Map<string, RegExp>();
 
 /** The value of a `# key = value` comment in the blocks, if any. */
 export function commentValue(blocks: LineBlock[], key: string): string | undefined {
-  const pattern = new RegExp(`^#\\s*${key}\\s*=\\s*(.*)$`);
+  let pattern = commentPatterns.get(key);
+  if (pattern === undefined) {
+    pattern = new RegExp(`^#\\s*${key}\\s*=\\s*(.*)$`);
+    commentPatterns.set(key, pattern);
+  }
   for (const block of blocks) {
     for (const line of block.lines) {
+      if (line.text.charCodeAt(0) !== 0x23) continue;
       const match = pattern.exec(line.text);
       if (match !== null) return match[1]!.trim();
     }

@@ -1,11 +1,9 @@
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
 import { entsFromTags } from '../docs/entsFromTags.js';
-import { codePointLength, unannotatedToken, type ScoredDoc, type ScoredToken } from '../docs/scoredDoc.js';
+import { unannotatedToken, type ScoredDoc, type ScoredToken } from '../docs/scoredDoc.js';
 import { commentValue } from './blockDocuments.js';
 import { lineWhere, type LineBlock } from './readLineBlocks.js';
-
-const TAG = /^(O|[BIESLU]-.+)$/;
 
 /**
  * One document of a column file with entity tags: `index<TAB>token<TAB>tag…`
@@ -16,40 +14,77 @@ const TAG = /^(O|[BIESLU]-.+)$/;
  */
 export function iobDoc(path: string, sentences: LineBlock[]): ScoredDoc {
   const id = commentValue(sentences, 'newdoc id') ?? commentValue(sentences, 'sent_id') ?? `${basename(path)}@${sentences[0]!.offset}`;
-  const words: string[] = [];
+  const tokens: ScoredToken[] = [];
   const tagSequences: string[][] = [];
-  const sentenceStarts = new Set<number>();
+  const allTags: string[] = [];
+  let text = '';
+  // Offsets count code points, as Python's str does; counted as the text grows (counting the text each time is quadratic).
+  let offset = 0;
   for (const sentence of sentences) {
     const tags: string[] = [];
-    sentenceStarts.add(words.length);
+    const first = tokens.length;
     for (const line of sentence.lines) {
-      if (line.text.startsWith('#')) continue;
-      const fields = line.text.includes('\t') ? line.text.split('\t') : line.text.trim().split(/\s+/);
-      const indexed = fields.length >= 3 && /^\d+$/.test(fields[0]!);
-      const word = indexed ? fields[1]! : fields[0]!;
-      const tag = indexed ? fields[2]! : fields[fields.length - 1]!;
-      if (fields.length < 2 || word === '' || !TAG.test(tag)) {
+      if (line.text.charCodeAt(0) === 0x23) continue;
+      const [word, tag] = wordAndTag(line.text);
+      if (word === '' || !isTag(tag)) {
         throw new InputError(
           `${lineWhere(path, line)}: document ${id}: expected a token and an IOB tag (O, B-TYPE, I-TYPE, …), found "${line.text}"`,
           { file: path, byteOffset: line.offset, code: 'BAD_IOB' },
         );
       }
-      words.push(word);
+      // Filled in place: spreading a fresh token per word costs more than reading the file.
+      const token = unannotatedToken(word, offset, true, tokens.length);
+      token.sentStart = tokens.length === first ? 1 : -1;
+      token.entIob = 2;
+      offset += token.length + 1;
+      text += `${word} `;
+      tokens.push(token);
       tags.push(tag);
+      allTags.push(tag);
     }
     tagSequences.push(tags);
   }
-  // Offsets count code points, as Python's str does; counted as the text grows (counting the text each time is quadratic).
-  let offset = 0;
-  const tokens: ScoredToken[] = words.map((word, i) => {
-    // Filled in place: spreading a fresh token per word costs more than reading the file.
-    const token = unannotatedToken(word, offset, true, i);
-    token.sentStart = sentenceStarts.has(i) ? 1 : -1;
-    token.entIob = 2;
-    offset += codePointLength(word) + 1;
-    return token;
-  });
-  const text = words.map((word) => `${word} `).join('');
-  const ents = entsFromTags(tokens, tagSequences.flat());
+  const ents = entsFromTags(tokens, allTags);
   return { id, text, tokens, ents, spans: new Map(), cats: [], hasUnknownSpaces: true, tagSequences };
+}
+
+/**
+ * The token and the tag of a line: `index<TAB>token<TAB>tag…` when the first
+ * of three or more fields is a number, else the first field and the last
+ * (fields split at tabs, or at runs of whitespace where there is no tab).
+ * An empty word marks a line with fewer than two fields.
+ */
+function wordAndTag(line: string): [string, string] {
+  const tab = line.indexOf('\t');
+  if (tab < 0) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 2) return ['', ''];
+    return fields.length >= 3 && isDigits(fields[0]!, fields[0]!.length) ? [fields[1]!, fields[2]!] : [fields[0]!, fields[fields.length - 1]!];
+  }
+  const second = line.indexOf('\t', tab + 1);
+  if (second >= 0 && isDigits(line, tab)) {
+    const third = line.indexOf('\t', second + 1);
+    return [line.slice(tab + 1, second), line.slice(second + 1, third < 0 ? line.length : third)];
+  }
+  return [line.slice(0, tab), line.slice(line.lastIndexOf('\t') + 1)];
+}
+
+function isDigits(text: string, end: number): boolean {
+  if (end === 0) return false;
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
+// /^(O|[BIESLU]-.+)$/ without a regular expression per token: "." stops at line terminators.
+function isTag(tag: string): boolean {
+  if (tag === 'O') return true;
+  if (tag.length < 3 || tag.charCodeAt(1) !== 0x2d || !'BIESLU'.includes(tag[0]!)) return false;
+  for (let i = 2; i < tag.length; i++) {
+    const code = tag.charCodeAt(i);
+    if (code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029) return false;
+  }
+  return true;
 }

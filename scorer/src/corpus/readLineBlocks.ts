@@ -38,7 +38,7 @@ export async function* readLineBlocks(path: string, start: number, startLine?: n
   for await (const lines of readLines(path, start)) for (const line of lines) {
     line.number = lineNumber;
     if (lineNumber > 0) lineNumber++;
-    const blank = line.text.trim() === '';
+    const blank = isBlank(line.text);
     if (partialLine) {
       partialLine = false;
       continue;
@@ -56,6 +56,12 @@ export async function* readLineBlocks(path: string, start: number, startLine?: n
     block.lines.push(line);
   }
   if (block !== undefined) yield block;
+}
+
+// A line opening with a visible ASCII character is not blank without trimming it.
+function isBlank(text: string): boolean {
+  const first = text.charCodeAt(0);
+  return !(first > 0x20 && first < 0x7f) && text.trim() === '';
 }
 
 // The lines of a chunk at a time: one await per megabyte, not per line.

@@ -8,7 +8,9 @@ describe('alignTokens', () => {
   it('aligns identical tokenizations as the character walk does (the shortcut changes nothing)', () => {
     fc.assert(
       fc.property(fc.array(tokenArbitrary, { maxLength: 30 }), (tokens) => {
-        expect(alignTokens(tokens, [...tokens])).toEqual(alignByCharacters(tokens, [...tokens]));
+        const shortcut = alignTokens(tokens, [...tokens]);
+        const walked = alignByCharacters(tokens, [...tokens]);
+        expect([shortcut.x2y, shortcut.y2x]).toEqual([walked.x2y, walked.y2x]);
       }),
       { numRuns: 500 },
     );

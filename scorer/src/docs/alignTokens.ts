@@ -3,12 +3,24 @@ import { isSpaceCodePoint, pyLength, withoutSpace } from './pythonText.js';
 
 /** Token-to-token alignment in both directions, as spaCy's AlignmentArray. */
 export class TokenAlignment {
-  constructor(
-    /** For each predicted token, the gold tokens it covers. */
-    readonly x2y: number[][],
-    /** For each gold token, the predicted tokens it covers. */
-    readonly y2x: number[][],
-  ) {}
+  private forward: number[][] | undefined;
+  private backward: number[][] | undefined;
+
+  /** Arrays of the alignment; `identityLength` stands for tokenizations alike, whose arrays are built when asked for. */
+  constructor(x2y: number[][] | undefined, y2x: number[][] | undefined, private readonly identityLength = 0) {
+    this.forward = x2y;
+    this.backward = y2x;
+  }
+
+  /** For each predicted token, the gold tokens it covers. */
+  get x2y(): number[][] {
+    return (this.forward ??= Array.from({ length: this.identityLength }, (_, i) => [i]));
+  }
+
+  /** For each gold token, the predicted tokens it covers. */
+  get y2x(): number[][] {
+    return (this.backward ??= Array.from({ length: this.identityLength }, (_, i) => [i]));
+  }
 
   /** AlignmentArray slicing: the aligned indices of tokens [start, end), in order. */
   x2yRange(start: number, end: number): number[] {
@@ -109,8 +121,7 @@ function sameNonEmptyTokens(predicted: readonly string[], gold: readonly string[
   return true;
 }
 
+// Families that read no alignment (seqeval, sentences) never build its arrays.
 function identityAlignment(length: number): TokenAlignment {
-  const x2y = Array.from({ length }, (_, i) => [i]);
-  const y2x = Array.from({ length }, (_, i) => [i]);
-  return new TokenAlignment(x2y, y2x);
+  return new TokenAlignment(undefined, undefined, length);
 }

@@ -8,7 +8,7 @@ import type { ScoredToken, TokenSpan } from './scoredDoc.js';
  * (E093); it is read as B-, the repair spaCy applies to an I- after O.
  */
 export function entsFromTags(tokens: ScoredToken[], raw: string[]): TokenSpan[] {
-  const tags = raw.map((tag) => tag.replace(/^[SU]-/, 'B-').replace(/^[EL]-/, 'I-'));
+  const tags = raw.map(asIob);
   if (tags[0]?.startsWith('I')) tags[0] = `B${tags[0].slice(1)}`;
   for (let i = 0; i + 1 < tags.length; i++) {
     const here = tags[i]!;
@@ -31,4 +31,13 @@ export function entsFromTags(tokens: ScoredToken[], raw: string[]): TokenSpan[] 
     }
   });
   return ents;
+}
+
+// S-/U- read as B-, E-/L- as I-; other tags as they are, without a copy.
+function asIob(tag: string): string {
+  if (tag.charCodeAt(1) !== 0x2d) return tag;
+  const first = tag.charCodeAt(0);
+  if (first === 0x53 || first === 0x55) return `B${tag.slice(1)}`;
+  if (first === 0x45 || first === 0x4c) return `I${tag.slice(1)}`;
+  return tag;
 }

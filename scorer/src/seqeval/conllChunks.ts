@@ -16,18 +16,32 @@ export function conllChunks(tags: readonly string[]): Chunk[] {
   let previousType = '';
   let begin = 0;
   const chunks: Chunk[] = [];
-  const extended = [...tags, 'O'];
-  extended.forEach((chunk, i) => {
-    const tag = chunk.slice(0, 1) || chunk;
-    const rest = chunk.slice(1);
-    const dash = rest.indexOf('-');
-    const type = (dash < 0 ? rest : rest.slice(dash + 1)) || '_';
+  // The sentence as seqeval sees it, with an O after it.
+  for (let i = 0; i <= tags.length; i++) {
+    const [tag, type] = i < tags.length ? parsedTag(tags[i]!) : OUTSIDE;
     if (endOfChunk(previousTag, tag, previousType, type)) chunks.push({ type: previousType, start: begin, end: i - 1 });
     if (startOfChunk(previousTag, tag, previousType, type)) begin = i;
     previousTag = tag;
     previousType = type;
-  });
+  }
   return chunks;
+}
+
+const OUTSIDE: readonly [string, string] = ['O', '_'];
+// A corpus has few distinct tags; reading each once spares three strings per token.
+const parsedTags = new Map<string, readonly [string, string]>();
+
+// The prefix letter and the type: what follows the first dash after the letter, "_" when empty.
+function parsedTag(chunk: string): readonly [string, string] {
+  let parsed = parsedTags.get(chunk);
+  if (parsed === undefined) {
+    const rest = chunk.slice(1);
+    const dash = rest.indexOf('-');
+    parsed = [chunk.slice(0, 1) || chunk, (dash < 0 ? rest : rest.slice(dash + 1)) || '_'];
+    if (parsedTags.size >= 65_536) parsedTags.clear();
+    parsedTags.set(chunk, parsed);
+  }
+  return parsed;
 }
 
 function endOfChunk(previousTag: string, tag: string, previousType: string, type: string): boolean {

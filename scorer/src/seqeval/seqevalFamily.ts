@@ -44,7 +44,8 @@ export function seqevalFamily(options: SeqevalOptions): ScoreFamily<PrfMap> {
           { code: 'TAG_COUNT_MISMATCH' },
         );
       }
-      gold.forEach((goldTags, s) => {
+      for (let s = 0; s < gold.length; s++) {
+        const goldTags = gold[s]!;
         const predictedTags = predicted[s]!;
         if (predictedTags.length !== goldTags.length) {
           throw new InputError(
@@ -52,22 +53,10 @@ export function seqevalFamily(options: SeqevalOptions): ScoreFamily<PrfMap> {
             { code: 'TAG_COUNT_MISMATCH' },
           );
         }
-        const where = (side: string) => () => `document ${id}, sentence ${s + 1} (${side})`;
         const chunks = (tags: string[], side: string): Chunk[] =>
-          options.mode === 'strict' ? strictChunks(tags, options.scheme!, where(side)) : conllChunks(tags);
-        const goldByType = byType(chunks(goldTags, 'gold'));
-        const predictedByType = byType(chunks(predictedTags, 'predicted'));
-        for (const type of new Set([...goldByType.keys(), ...predictedByType.keys()])) {
-          const trueSet = goldByType.get(type) ?? new Set<string>();
-          const predictedSet = predictedByType.get(type) ?? new Set<string>();
-          let tp = 0;
-          for (const key of predictedSet) if (trueSet.has(key)) tp++;
-          const counts = state.get(type);
-          counts.tp += tp;
-          counts.fp += predictedSet.size - tp;
-          counts.fn += trueSet.size - tp;
-        }
-      });
+          options.mode === 'strict' ? strictChunks(tags, options.scheme!, () => `document ${id}, sentence ${s + 1} (${side})`) : conllChunks(tags);
+        countChunks(state, chunks(goldTags, 'gold'), chunks(predictedTags, 'predicted'));
+      }
     },
     merge: (left, right) => left.addAll(right),
     foldEncodedField: foldEncodedCounts,
@@ -77,17 +66,26 @@ export function seqevalFamily(options: SeqevalOptions): ScoreFamily<PrfMap> {
   };
 }
 
-function byType(chunks: Chunk[]): Map<string, Set<string>> {
-  const map = new Map<string, Set<string>>();
-  for (const chunk of chunks) {
-    let set = map.get(chunk.type);
-    if (set === undefined) {
-      set = new Set();
-      map.set(chunk.type, set);
+/**
+ * Adds one sentence's chunks to the counts: seqeval's sets of (type, start,
+ * end), matched in one walk. Both chunkers close at most one chunk per token
+ * and in token order, so ends strictly increase and a predicted chunk can
+ * only match the gold chunk that ends where it does.
+ */
+function countChunks(state: PrfMap, gold: Chunk[], predicted: Chunk[]): void {
+  for (const chunk of gold) state.get(chunk.type).fn += 1;
+  for (const chunk of predicted) state.get(chunk.type).fp += 1;
+  let g = 0;
+  for (const chunk of predicted) {
+    while (g < gold.length && gold[g]!.end < chunk.end) g++;
+    const candidate = gold[g];
+    if (candidate !== undefined && candidate.end === chunk.end && candidate.start === chunk.start && candidate.type === chunk.type) {
+      const counts = state.get(chunk.type);
+      counts.tp += 1;
+      counts.fp -= 1;
+      counts.fn -= 1;
     }
-    set.add(`${chunk.start}:${chunk.end}`);
   }
-  return map;
 }
 
 /** precision_recall_fscore_support with numpy's operation order, for each average. */
