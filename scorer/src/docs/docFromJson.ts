@@ -81,11 +81,22 @@ export function docFromJson(value: unknown, origin: RecordOrigin): ScoredDoc {
     }
   });
 
+  // The first token starting, and the first ending, at each character: a lookup per span, not a scan.
+  let starts: Map<unknown, number> | undefined;
+  let ends: Map<unknown, number> | undefined;
   const charSpan = (span: unknown, what: string, labelled: boolean): TokenSpan => {
     const object = asObject(span, origin, what);
     const { start, end } = object;
-    const first = tokens.findIndex((token) => token.idx === start);
-    const last = tokens.findIndex((token) => token.idx + token.length === end);
+    if (starts === undefined || ends === undefined) {
+      starts = new Map();
+      ends = new Map();
+      for (let t = tokens.length - 1; t >= 0; t--) {
+        starts.set(tokens[t]!.idx, t);
+        ends.set(tokens[t]!.idx + tokens[t]!.length, t);
+      }
+    }
+    const first = starts.get(start) ?? -1;
+    const last = ends.get(end) ?? -1;
     if (!isIndex(start) || !isIndex(end) || first < 0 || last < first) {
       return fail(`${what} [${String(start)}, ${String(end)}) does not start and end on token boundaries`);
     }

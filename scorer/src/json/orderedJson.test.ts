@@ -155,5 +155,8 @@ describe('parseJsonRecord on generated records', () => {
   it('keeps the last of a repeated member, as JSON.parse does', () => {
     const record = parseJsonRecord('{"cats": {"1": 0}, "cats" : {"2": 1, "10": 0} }', ['cats']) as Record<string, unknown>;
     expect([...(record.cats as Map<string, number>).keys()]).toEqual(['2', '10']);
+    // A key repeated inside the object: its first place, its last value (as JSON.parse and Python keep).
+    const inner = parseJsonRecord('{"cats": {"1": 0, "0": 1, "1": 2}}', ['cats']) as Record<string, unknown>;
+    expect([...(inner.cats as Map<string, number>)]).toEqual([['1', 2], ['0', 1]]);
   });
 });

@@ -1,11 +1,11 @@
-import { isIndexKey, parseJson } from './orderedJson.js';
+import { isIndexKey } from './orderedJson.js';
 
 /**
  * One JSON record whose named top-level objects keep their key order
  * (`cats`, `spans`). JSON.parse reads the record; a named object whose keys
- * JSON.parse would have reordered (index-like keys go to the front) is read
- * again from its own text, in order — never the whole record, whose token
- * arrays are most of it. Throws JSON.parse's SyntaxError.
+ * JSON.parse would have reordered (index-like keys go to the front) becomes
+ * a Map of the same values, in the order its keys are written. Throws
+ * JSON.parse's SyntaxError.
  */
 export function parseJsonRecord(text: string, orderedKeys: readonly string[]): unknown {
   try {
@@ -27,51 +27,53 @@ function parseOrdered(text: string, orderedKeys: readonly string[]): unknown {
     return false;
   });
   if (reordered.length === 0) return value;
-  for (const [key, [start, end]] of topLevelMembers(text, reordered)) record[key] = parseJson(text.slice(start, end));
+  // Only the order of the member's keys comes from its text; JSON.parse has read the values.
+  const ranges = new Map<string, number>();
+  for (const [key, start] of objectMembers(text, text.indexOf('{'))) if (reordered.includes(key)) ranges.set(key, start);
+  for (const [key, start] of ranges) {
+    const member = record[key] as Record<string, unknown>;
+    const ordered = new Map<string, unknown>();
+    for (const [name] of objectMembers(text, start)) if (!ordered.has(name)) ordered.set(name, member[name]);
+    record[key] = ordered;
+  }
   return record;
 }
 
 /**
- * Where the values of the named members of a valid JSON object lie in its
- * text; for a repeated key, the last one, which is the value JSON.parse keeps.
+ * The members of the object that opens at `open` in a valid JSON text, in
+ * the text's order, repeated keys included: each key and where its value
+ * starts. Strings are skipped whole, so only structure is looked at.
  */
-export function topLevelMembers(text: string, keys: readonly string[]): Map<string, [number, number]> {
-  const found = new Map<string, [number, number]>();
+export function objectMembers(text: string, open: number): Array<[string, number]> {
+  const members: Array<[string, number]> = [];
   let depth = 0;
-  let pendingKey: string | undefined;
-  let valueStart = -1;
-  for (let i = 0; i < text.length; i++) {
+  let expectingKey = false;
+  for (let i = open; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code === 0x22) {
       const end = stringEnd(text, i);
-      if (depth === 1 && valueStart < 0) {
+      if (depth === 1 && expectingKey) {
         const raw = text.slice(i + 1, end);
         const name = raw.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
-        let next = end + 1;
+        let next = text.indexOf(':', end + 1) + 1;
         while (isSpace(text.charCodeAt(next))) next++;
-        if (text.charCodeAt(next) === 0x3a) {
-          pendingKey = keys.includes(name) ? name : undefined;
-          i = next;
-          next++;
-          while (isSpace(text.charCodeAt(next))) next++;
-          valueStart = next;
-          continue;
-        }
+        members.push([name, next]);
+        expectingKey = false;
+        i = next - 1;
+        continue;
       }
       i = end;
     } else if (code === 0x7b || code === 0x5b) {
       depth++;
-    } else if (code === 0x7d || code === 0x5d || (code === 0x2c && depth === 1)) {
-      // A member's value ends at the comma after it or at the record's closing brace.
-      if (code !== 0x2c) depth--;
-      if ((code === 0x2c || depth === 0) && valueStart >= 0) {
-        if (pendingKey !== undefined) found.set(pendingKey, [valueStart, trimEnd(text, valueStart, i)]);
-        valueStart = -1;
-        pendingKey = undefined;
-      }
+      if (depth === 1) expectingKey = true;
+    } else if (code === 0x7d || code === 0x5d) {
+      depth--;
+      if (depth === 0) return members;
+    } else if (code === 0x2c && depth === 1) {
+      expectingKey = true;
     }
   }
-  return found;
+  return members;
 }
 
 function stringEnd(text: string, start: number): number {
@@ -82,11 +84,6 @@ function stringEnd(text: string, start: number): number {
     if (backslashes % 2 === 0) return end;
     end = text.indexOf('"', end + 1);
   }
-}
-
-function trimEnd(text: string, start: number, end: number): number {
-  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
-  return end;
 }
 
 function isSpace(code: number): boolean {
