@@ -99,13 +99,21 @@ export function morphPerFeatFamily(): ScoreFamily<PrfMap> {
   };
 }
 
-// "Case=Nom|Number=Sing" → [["Case", "Case=Nom"], ["Number", "Number=Sing"]]
-function features(morph: string, docId: string): Array<[string, string]> {
-  return morph.split('|').map((feature) => {
+// "Case=Nom|Number=Sing" → [["Case", "Case=Nom"], ["Number", "Number=Sing"]]; a corpus repeats a few
+// hundred analyses, each split once.
+const parsedFeatures = new Map<string, ReadonlyArray<readonly [string, string]>>();
+
+function features(morph: string, docId: string): ReadonlyArray<readonly [string, string]> {
+  const known = parsedFeatures.get(morph);
+  if (known !== undefined) return known;
+  const parsed = morph.split('|').map((feature): readonly [string, string] => {
     const parts = feature.split('=');
     if (parts.length !== 2) {
       throw new InputError(`document ${docId}: morph feature "${feature}" is not Field=Value`, { code: 'BAD_MORPH' });
     }
     return [parts[0]!, feature];
   });
+  if (parsedFeatures.size >= 65_536) parsedFeatures.clear();
+  parsedFeatures.set(morph, parsed);
+  return parsed;
 }
