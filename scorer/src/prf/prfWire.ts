@@ -12,17 +12,30 @@ const FAMILY_COUNTS = 2;
 /** Adds one encoded PrfEntry (the reader at its length) to `into`, as PrfMap.addAll would. */
 export function foldEncodedEntry(reader: WireReader, into: PrfMap): void {
   const end = reader.uint32() + reader.pos;
+  const bytes = reader.bytes;
   let keyId = -2;
   let tp = 0;
   let fp = 0;
   let fn = 0;
   while (reader.pos < end) {
-    const tag = reader.uint32();
-    if (tag === ENTRY_KEY_TAG) keyId = reader.stringId();
-    else if (tag === ENTRY_TP_TAG) tp = reader.uint64();
-    else if (tag === ENTRY_FP_TAG) fp = reader.uint64();
-    else if (tag === ENTRY_FN_TAG) fn = reader.uint64();
-    else reader.skip(tag & 7);
+    const at = reader.pos;
+    const tag = bytes[at]!;
+    // Counts below 128 are one byte after their one-byte tag: read in place, the common case.
+    if (tag === ENTRY_KEY_TAG) {
+      reader.pos = at + 1;
+      keyId = reader.stringId();
+    } else if (at + 1 < end && bytes[at + 1]! < 0x80 && (tag === ENTRY_TP_TAG || tag === ENTRY_FP_TAG || tag === ENTRY_FN_TAG)) {
+      reader.pos = at + 2;
+      if (tag === ENTRY_TP_TAG) tp = bytes[at + 1]!;
+      else if (tag === ENTRY_FP_TAG) fp = bytes[at + 1]!;
+      else fn = bytes[at + 1]!;
+    } else {
+      const wideTag = reader.uint32();
+      if (wideTag === ENTRY_TP_TAG) tp = reader.uint64();
+      else if (wideTag === ENTRY_FP_TAG) fp = reader.uint64();
+      else if (wideTag === ENTRY_FN_TAG) fn = reader.uint64();
+      else reader.skip(wideTag & 7);
+    }
   }
   // -2: no key field, the empty string; -1: a key too long to intern.
   const counts =
