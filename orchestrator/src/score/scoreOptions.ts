@@ -29,6 +29,16 @@ export interface ScoreFlags {
 }
 
 /**
+ * Whether scoreOptionsFor needs to know what the gold annotates: for the
+ * default families, or for category labels nobody named. With the families
+ * and labels given, a single pass need not read the gold an extra time.
+ */
+export function goldSurveyNeeded(flags: ScoreFlags, config: ScoreConfig): boolean {
+  const requested = flags.scorers ?? config.scorers;
+  return requested === undefined || (requested.includes('cats') && (flags.catsLabels ?? config.cats?.labels) === undefined);
+}
+
+/**
  * The scorer options of a `score` run. Without --scorers every family the
  * gold annotates is scored (the others are left out of the report).
  */

@@ -1,7 +1,8 @@
-// npm run bench:scorer — evalshard's single-process scoring against spaCy's
+// npm run bench:scorer — `evalshard score`'s single pass against spaCy's
 // Scorer and against seqeval on the same documents, measured side by side in
-// one run (rounds interleaved, medians), then the scorer service's merge
-// throughput and finalize time for 100,000 stored partials.
+// one run (rounds interleaved, medians; each in a fresh process), then the
+// scorer service's merge throughput and finalize time for 100,000 stored
+// partials.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,10 +39,8 @@ const PARTIALS = Number(process.env.BENCH_PARTIALS ?? 100_000);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'evalshard-scorer-bench-'));
 
-const DOC_FAMILIES: ScorerOptions = {
-  families: ['tokenization', 'sents', 'tag', 'pos', 'morph', 'morph_per_feat', 'deps', 'ents', 'lemma', 'spans:sc'],
-};
-const SEQEVAL: ScorerOptions = { families: ['seqeval'], seqeval: { mode: 'default', scheme: null, zeroDivision: 0 } };
+const DOC_SCORERS = ['tokenization', 'sents', 'tag', 'pos', 'morph', 'morph_per_feat', 'deps', 'ents', 'lemma', 'spans:sc'];
+const DOC_FAMILIES: ScorerOptions = { families: DOC_SCORERS };
 
 // The oracle's randomized documents, repeated: every family, differing tokenizations.
 const fixture = JSON.parse(readFileSync(join(root, 'test/fixtures/docs-oracle.json'), 'utf8')) as {
@@ -58,8 +57,8 @@ writeFileSync(predIob, perturbIob(readFileSync(goldIob, 'utf8'), 7));
 
 // `evalshard score`'s single pass in a fresh process: the first pass as a command runs it; then the third,
 // once the process has compiled its code for these documents.
-function evalshardScore(gold: string, pred: string, format: DocFormat, options: ScorerOptions): { docs: number; cold: number; warm: number } {
-  const output = execFileSync(process.execPath, [join(root, 'test/dist/bench/timedScore.js'), gold, pred, format, JSON.stringify(options), '3'], {
+function evalshardScore(gold: string, pred: string, format: DocFormat, scorers: readonly string[]): { docs: number; cold: number; warm: number } {
+  const output = execFileSync(process.execPath, [join(root, 'test/dist/bench/timedScore.js'), gold, pred, format, JSON.stringify({ scorers }), '3'], {
     encoding: 'utf8',
   });
   const { docs, seconds } = JSON.parse(output.trim().split('\n').pop()!) as { docs: number; seconds: number[] };
@@ -84,14 +83,14 @@ const samples = {
 let docCount = 0;
 let sentenceFileDocs = 0;
 for (let round = 0; round < ROUNDS; round++) {
-  const ours = evalshardScore(goldJsonl, predJsonl, 'jsonl', DOC_FAMILIES);
+  const ours = evalshardScore(goldJsonl, predJsonl, 'jsonl', DOC_SCORERS);
   const theirs = reference('spacy', goldJsonl, predJsonl);
   if (theirs.docs !== ours.docs) throw new Error(`spaCy scored ${theirs.docs} documents, evalshard ${ours.docs}`);
   docCount = ours.docs;
   samples.docsCold.push(ours.cold);
   samples.docsWarm.push(ours.warm);
   samples.spacy.push(theirs.seconds);
-  const oursIob = evalshardScore(goldIob, predIob, 'iob', SEQEVAL);
+  const oursIob = evalshardScore(goldIob, predIob, 'iob', ['seqeval']);
   const theirsIob = reference('seqeval', goldIob, predIob);
   sentenceFileDocs = oursIob.docs;
   samples.iobCold.push(oursIob.cold);
@@ -100,7 +99,8 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 console.log(`bench:scorer — ${ROUNDS} interleaved rounds, medians; reading the files is part of every figure`);
-console.log('  evalshard in a fresh process per round: its first pass (what `evalshard score` pays), and its third in that process');
+console.log('  evalshard score (no --shards; its --scorers, its single pass and file digests) in a fresh process per round:');
+console.log('  its first pass, what the command pays, and its third in that process');
 const docsRate = (seconds: number) => (docCount / seconds).toFixed(0).padStart(8);
 const spacySeconds = median(samples.spacy);
 console.log(`  ${docCount} JSONL document pairs, 10 families (tokenization … spans:sc), same documents on both sides:`);
