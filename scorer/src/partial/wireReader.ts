@@ -16,7 +16,8 @@ export class WireReader {
   private readonly entryHashes: number[] = [];
   private readonly entryBytes: Uint8Array[] = [];
   private readonly entryValues: string[] = [];
-  private readonly shortIds = new Map<number, number>();
+  // One-byte strings ("l", "u" of the dependency counts) by their byte: id + 1, 0 where not yet read.
+  private readonly oneByteIds = new Int32Array(256);
   // The last string read that was not interned.
   private uninterned = '';
 
@@ -84,12 +85,9 @@ export class WireReader {
       this.uninterned = utf8.decode(bytes.subarray(start, end));
       return -1;
     }
-    if (length <= 3) {
-      // Up to three bytes and the length fit in one small integer, which is the string's identity.
-      let packed = length;
-      for (let i = start; i < end; i++) packed = (packed << 8) | bytes[i]!;
-      const id = this.shortIds.get(packed);
-      if (id !== undefined) return id;
+    if (length === 1) {
+      const id = this.oneByteIds[bytes[start]!]! - 1;
+      if (id >= 0) return id;
     }
     let hash = length;
     for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + bytes[i]!) | 0;
@@ -107,11 +105,7 @@ export class WireReader {
     }
     this.intern(hash, bytes.slice(start, end), value);
     const id = this.entryValues.length - 1;
-    if (length <= 3) {
-      let packed = length;
-      for (let i = start; i < end; i++) packed = (packed << 8) | bytes[i]!;
-      this.shortIds.set(packed, id);
-    }
+    if (length === 1) this.oneByteIds[bytes[start]!] = id + 1;
     return id;
   }
 
