@@ -40,6 +40,25 @@ describe('WireReader', () => {
     );
   });
 
+  it('gives equal strings equal ids, one-byte strings among longer ones and across messages', () => {
+    const words = ['l', 'u', 'dep:nsubj', 'l', '', 'acc', 'u', 'é', 'l', 'dep:nsubj', 'é'];
+    const reader = new WireReader();
+    const ids = new Map<string, number>();
+    for (let message = 0; message < 2; message++) {
+      const writer = new BinaryWriter();
+      for (const word of words) writer.string(word);
+      const bytes = writer.finish();
+      reader.reset(bytes, 0, bytes.length);
+      for (const word of words) {
+        const id = reader.stringId();
+        expect(reader.internedString(id)).toBe(word);
+        expect(id).toBe(ids.get(word) ?? id);
+        ids.set(word, id);
+      }
+    }
+    expect(new Set(ids.values()).size).toBe(ids.size);
+  });
+
   it('refuses to read past the end of its window', () => {
     const reader = new WireReader();
     const bytes = new BinaryWriter().string('longer than the window').finish();
