@@ -28,9 +28,16 @@ export async function* blockDocuments(
   if (current.length > 0) yield current;
 }
 
-/** Whether a CoNLL-U or IOB file groups sentences into documents with `# newdoc`. */
+// Enough for a first sentence; a longer one is read on a megabyte at a time.
+const FIRST_BLOCK_READ_BYTES = 16 << 10;
+
+/**
+ * Whether a CoNLL-U or IOB file groups sentences into documents with
+ * `# newdoc` (its first block says): reads the first block, not the first
+ * megabyte.
+ */
 export async function fileUsesNewdoc(path: string): Promise<boolean> {
-  return usesNewdoc(readLineBlocks(path, 0));
+  return usesNewdoc(readLineBlocks(path, 0, undefined, FIRST_BLOCK_READ_BYTES));
 }
 
 /** Whether the file groups sentences into documents with `# newdoc` (its first block says). */

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { InputError } from '../errors.js';
 import { docFromJsonLine, type RecordOrigin } from '../docs/docFromJson.js';
 import type { ScoredDoc } from '../docs/scoredDoc.js';
-import { blockDocuments, usesNewdoc } from './blockDocuments.js';
+import { blockDocuments, fileUsesNewdoc } from './blockDocuments.js';
 import { conlluDoc } from './conlluDoc.js';
 import { iobDoc } from './iobDoc.js';
 import { readLineBlocks, type LineBlock } from './readLineBlocks.js';
@@ -39,7 +39,7 @@ export async function* readDocs(path: string, format: DocFormat, range: DocRange
   if (format === 'conllu' || format === 'iob') {
     const requireTrees = (range.role ?? 'gold') === 'gold';
     const build = format === 'conllu' ? (file: string, sentences: LineBlock[]) => conlluDoc(file, sentences, { requireTrees }) : iobDoc;
-    const grouped = await usesNewdoc(readLineBlocks(path, 0));
+    const grouped = await fileUsesNewdoc(path);
     for await (const sentences of blockDocuments(readLineBlocks(path, range.start, range.startLine), range.end, grouped)) {
       const doc = build(path, sentences);
       const byteOffset = sentences[0]!.offset;

@@ -28,14 +28,14 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * inside a block skips to the next one. Lines are numbered from `startLine`
  * when the caller knows it (the planner does), else left unknown (0).
  */
-export async function* readLineBlocks(path: string, start: number, startLine?: number): AsyncGenerator<LineBlock> {
+export async function* readLineBlocks(path: string, start: number, startLine?: number, firstReadBytes = CHUNK_BYTES): AsyncGenerator<LineBlock> {
   const position = await positionOf(path, start);
   let seekingBlock = !position.blockStart;
   // A start inside a line reads the line's rest first: no evidence of a blank line.
   let partialLine = !position.lineStart;
   let block: LineBlock | undefined;
   let lineNumber = start === 0 ? 1 : startLine ?? 0;
-  for await (const lines of readLines(path, start)) for (const line of lines) {
+  for await (const lines of readLines(path, start, firstReadBytes)) for (const line of lines) {
     line.number = lineNumber;
     if (lineNumber > 0) lineNumber++;
     const blank = isBlank(line.text);
@@ -64,8 +64,11 @@ function isBlank(text: string): boolean {
   return !(first > 0x20 && first < 0x7f) && text.trim() === '';
 }
 
-// The lines of a chunk at a time: one await per megabyte, not per line.
-async function* readLines(path: string, start: number): AsyncGenerator<Line[]> {
+const CHUNK_BYTES = 1 << 20;
+
+// The lines of a chunk at a time: one await per megabyte, not per line. The first read may be shorter,
+// for a caller that wants only the first lines.
+async function* readLines(path: string, start: number, firstReadBytes: number): AsyncGenerator<Line[]> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -73,13 +76,15 @@ async function* readLines(path: string, start: number): AsyncGenerator<Line[]> {
     throw new InputError(`${path}: no such file`, { file: path, code: 'CORPUS_UNREADABLE' });
   }
   try {
-    const chunk = Buffer.allocUnsafe(1 << 20);
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    let readBytes = Math.min(firstReadBytes, CHUNK_BYTES);
     let position = start;
     let carry = Buffer.alloc(0);
     let carryOffset = start;
     for (;;) {
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+      const { bytesRead } = await handle.read(chunk, 0, readBytes, position);
       if (bytesRead === 0) break;
+      readBytes = CHUNK_BYTES;
       position += bytesRead;
       const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
       const cursor = data.lastIndexOf(0x0a) + 1;
