@@ -41,3 +41,15 @@ describe('CoNLL-U and IOB documents over any split into byte ranges', () => {
     );
   });
 });
+
+describe('# newdoc grouping', () => {
+  it('is read from the whole first block, however long', async () => {
+    // A first sentence of about 40 KB whose # newdoc comes after its first 16 KB, then sentences of two documents.
+    const words = Array.from({ length: 2_000 }, (_, i) => `${i + 1}\tword${i}\tO`).join('\n');
+    const text = `# sent_id = s1\n${words}\n# newdoc id = d1\n\n1\ta\tB-PER\n\n# newdoc id = d2\n1\tb\tO\n\n1\tc\tO\n`;
+    const path = join(dir, 'long-first-block.iob2');
+    writeFileSync(path, text);
+    const ids = (await docsIn(path, 'iob', 0, statSync(path).size)).map((doc) => doc.split(':')[1]);
+    expect(ids).toEqual(['d1', 'd2']);
+  });
+});
