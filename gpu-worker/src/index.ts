@@ -15,7 +15,6 @@ export { evaluateRange, type EvaluateRangeParams, type RangeTotals, type RangePr
 export { createWorkerService, defaultWorkerId } from './server/workerService.js';
 export { startWorkerServer, type WorkerServerOptions } from './server/startWorkerServer.js';
 export { gpuWorkerCommand, GPU_WORKER_USAGE } from './server/gpuWorkerCommand.js';
-/** The worker's process entry, for supervisors that start it. */
 export { PredictionWriter, predictionFileName } from './predictions/predictionWriter.js';
 export { DataRoots } from './server/dataRoots.js';
 export { GPU_WORKER_ENV, GPU_WORKER_MAIN_PATH, GPU_WORKER_NODE_FLAGS, gpuWorkerArgv, gpuWorkerEnv } from './server/workerLaunch.js';

@@ -1,10 +1,15 @@
+import { BOUNDED_HEAP_NODE_FLAGS } from '@evalshard/proto';
+
 /**
  * Node flags for a GPU worker process: its heap stays near what is live over
  * a long shard (see BOUNDED_HEAP_NODE_FLAGS). A young generation of 8 MB a
  * semi-space rather than 4: bench:memory gave 1.025 and 1.032 with it, as
  * flat as with 4, and it scavenges half as often on the worker's hot path.
  */
-export const GPU_WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8', '--heap-growing-percent=20'];
+export const GPU_WORKER_NODE_FLAGS: readonly string[] = [
+  '--max-semi-space-size=8',
+  ...BOUNDED_HEAP_NODE_FLAGS.filter((flag) => !flag.startsWith('--max-semi-space-size=')),
+];
 
 /**
  * Environment for a GPU worker process. glibc gives each thread that

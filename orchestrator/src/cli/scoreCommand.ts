@@ -4,10 +4,9 @@ import { resolve } from 'node:path';
 import { formatOf, type DocFormat } from '@evalshard/scorer';
 import { loadScoreConfig, type ScoreConfig } from '../score/scoreConfig.js';
 import { scoreDistributed, scoreWorkflowIdFor } from '../score/scoreDistributed.js';
-import { goldSurveyNeeded, scoreOptionsFor, type ScoreFlags } from '../score/scoreOptions.js';
+import { singlePassScoreOptions, type ScoreFlags } from '../score/scoreOptions.js';
 import type { ScoreReport } from '../score/scoreReport.js';
 import { scoreSinglePass } from '../score/scoreSinglePass.js';
-import { surveyGold, unsurveyedGold } from '../score/surveyGold.js';
 import { describeFailure } from './describeFailure.js';
 import { ProgressLine } from './progressLine.js';
 import { workflowUiLink } from '../stack/stackFile.js';
@@ -51,8 +50,7 @@ export async function scoreCommand(options: ScoreCommandOptions): Promise<number
     let report: ScoreReport;
     if (!distributed) {
       const planStarted = performance.now();
-      const survey = goldSurveyNeeded(options, config) ? await surveyGold(gold, format) : unsurveyedGold(format);
-      const scorerOptions = scoreOptionsFor(options, config, survey);
+      const scorerOptions = await singlePassScoreOptions(options, config, gold, format);
       report = await scoreSinglePass({
         gold,
         predicted,

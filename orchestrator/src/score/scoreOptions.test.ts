@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DocFormat } from '@evalshard/scorer';
-import { goldSurveyNeeded, scoreOptionsFor, type ScoreFlags } from './scoreOptions.js';
-import { unsurveyedGold, type GoldSurvey } from './surveyGold.js';
+import { goldSurveyNeeded, scoreOptionsFor, unsurveyedGold, type ScoreFlags } from './scoreOptions.js';
+import type { GoldSurvey } from './surveyGold.js';
 
 const FAMILIES = ['tokenization', 'sents', 'tag', 'pos', 'morph', 'lemma', 'morph_per_feat', 'deps', 'ents', 'spans:sc', 'spans:10', 'seqeval', 'cats'];
 

@@ -4,12 +4,13 @@ import {
   REPORT_ORDER,
   TAG_SCHEMES,
   validateTextcatOptions,
+  type DocFormat,
   type ScorerOptions,
   type SeqevalOptions,
   type TagScheme,
 } from '@evalshard/scorer';
 import type { ScoreConfig } from './scoreConfig.js';
-import type { GoldSurvey } from './surveyGold.js';
+import { surveyGold, type GoldSurvey } from './surveyGold.js';
 
 /** Command-line choices; each overrides the config file's. */
 export interface ScoreFlags {
@@ -29,13 +30,26 @@ export interface ScoreFlags {
 }
 
 /**
+ * The options of a single-pass `score`: the gold is read first only where
+ * they depend on what it annotates (goldSurveyNeeded); the distributed path
+ * reads it anyway to plan its shards.
+ */
+export async function singlePassScoreOptions(flags: ScoreFlags, config: ScoreConfig, gold: string, format: DocFormat): Promise<ScorerOptions> {
+  return scoreOptionsFor(flags, config, goldSurveyNeeded(flags, config) ? await surveyGold(gold, format) : unsurveyedGold(format));
+}
+
+/**
  * Whether scoreOptionsFor needs to know what the gold annotates: for the
- * default families, or for category labels nobody named. With the families
- * and labels given, a single pass need not read the gold an extra time.
+ * default families, or for category labels nobody named.
  */
 export function goldSurveyNeeded(flags: ScoreFlags, config: ScoreConfig): boolean {
   const requested = flags.scorers ?? config.scorers;
   return requested === undefined || (requested.includes('cats') && (flags.catsLabels ?? config.cats?.labels) === undefined);
+}
+
+/** What scoreOptionsFor reads of a survey that goldSurveyNeeded says is not needed: the format's own facts. */
+export function unsurveyedGold(format: DocFormat): GoldSurvey {
+  return { docs: 0, spanKeys: [], catLabels: [], tagged: format === 'iob' };
 }
 
 /**

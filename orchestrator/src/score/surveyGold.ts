@@ -40,8 +40,3 @@ export async function surveyGold(
   }
   return { docs, spanKeys: [...spanKeys], catLabels, tagged: format === 'iob' };
 }
-
-/** In place of a survey that goldSurveyNeeded says is not needed: nothing read, the format's own facts. */
-export function unsurveyedGold(format: DocFormat): GoldSurvey {
-  return { docs: 0, spanKeys: [], catLabels: [], tagged: format === 'iob' };
-}

@@ -20,6 +20,7 @@ export interface LineBlock {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const CHUNK_BYTES = 1 << 20;
 
 /**
  * Blocks of non-blank lines separated by blank lines (CoNLL-U, IOB), from the
@@ -64,7 +65,6 @@ function isBlank(text: string): boolean {
   return !(first > 0x20 && first < 0x7f) && text.trim() === '';
 }
 
-const CHUNK_BYTES = 1 << 20;
 
 // The lines of a chunk at a time: one await per megabyte, not per line. The first read may be shorter,
 // for a caller that wants only the first lines.

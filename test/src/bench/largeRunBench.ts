@@ -36,9 +36,10 @@ const cleanup: Array<() => Promise<unknown>> = [];
 console.log(`bench:large-run — ${SHARDS.toLocaleString('en-US')} shards of one document each, ${SLOTS} slots${RESUME ? ', interrupted halfway and resumed' : ''}`);
 // The orchestrator as the systemd unit starts it; without the flags it sets what it can at run time.
 // package.json passes them; a missing one (changed in BOUNDED_HEAP_NODE_FLAGS only) is said, not hidden.
-const missingFlags = BOUNDED_HEAP_NODE_FLAGS.filter((flag) => !process.execArgv.includes(flag));
+const givenFlags = BOUNDED_HEAP_NODE_FLAGS.filter((flag) => process.execArgv.includes(flag));
+const missingFlags = BOUNDED_HEAP_NODE_FLAGS.filter((flag) => !givenFlags.includes(flag));
 console.log(
-  `  this process is the orchestrator (client and Temporal worker), started with ${BOUNDED_HEAP_NODE_FLAGS.filter((flag) => !missingFlags.includes(flag)).join(' ') || 'no heap flags'}` +
+  `  this process is the orchestrator (client and Temporal worker), started with ${givenFlags.join(' ') || 'no heap flags'}` +
     (missingFlags.length > 0 ? `; WITHOUT ${missingFlags.join(' ')}, which the systemd unit passes: its peak RSS is not the deployed one` : ''),
 );
 try {

@@ -3,7 +3,7 @@
 // gold first only where they depend on it), the single pass and the files' digests. The first pass is
 // what a command pays (its code not yet compiled); the later ones, a process that has already scored.
 //   node test/dist/bench/timedScore.js GOLD PRED FORMAT FLAGS_JSON PASSES
-import { goldSurveyNeeded, scoreOptionsFor, scoreSinglePass, surveyGold, unsurveyedGold, type ScoreFlags } from '@evalshard/orchestrator';
+import { scoreSinglePass, singlePassScoreOptions, type ScoreFlags } from '@evalshard/orchestrator';
 import type { DocFormat } from '@evalshard/scorer';
 
 const [gold, predicted, format, flagsJson, passes] = process.argv.slice(2) as [string, string, DocFormat, string, string];
@@ -12,8 +12,8 @@ const seconds: number[] = [];
 let docs = 0;
 for (let pass = 0; pass < Number(passes); pass++) {
   const started = performance.now();
-  const survey = goldSurveyNeeded(flags, {}) ? await surveyGold(gold, format) : unsurveyedGold(format);
-  const report = await scoreSinglePass({ gold, predicted, format, options: scoreOptionsFor(flags, {}, survey), runId: `bench-${pass}` });
+  const options = await singlePassScoreOptions(flags, {}, gold, format);
+  const report = await scoreSinglePass({ gold, predicted, format, options, runId: `bench-${pass}` });
   docs = report.run.docs;
   seconds.push((performance.now() - started) / 1000);
 }
