@@ -224,6 +224,8 @@ export interface ScoreInput {
   config: ScoreConfig;
   shards: number;
   workers: number;
+  /** Shards waiting in the workers' queues beyond `workers` (see ResolvedSpec.prefetch); absent before it existed. */
+  prefetch?: number;
   timeouts: { shardMs: number; heartbeatMs: number };
   retry: { maximumAttempts: number; initialIntervalMs: number; maximumIntervalMs: number };
 }

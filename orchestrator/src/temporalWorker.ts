@@ -23,7 +23,7 @@ export interface TemporalWorkerOptions {
   temporalAccess?: TemporalAccess;
   /** How the activities authenticate to the GPU workers and the scorer. */
   security?: ServiceSecurity;
-  /** Shard activities at once in this process; defaults to the number of GPU workers. */
+  /** Shards evaluating at once through this process (each may have one prefetched behind it); defaults to the number of GPU workers. */
   maxConcurrentShards?: number;
 }
 
@@ -71,6 +71,7 @@ export async function startTemporalWorker(options: TemporalWorkerOptions): Promi
   const connection = await NativeConnection.connect({ address: options.temporalAddress, ...options.temporalAccess });
   const workers = new WorkerPool(options.workerAddresses, options.security);
   const scorer = new ScorerClient(options.scorerAddress, options.security);
+  const slots = activitySlots(options.maxConcurrentShards ?? workers.size);
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,
@@ -78,9 +79,10 @@ export async function startTemporalWorker(options: TemporalWorkerOptions): Promi
     // Bundled once at build time; a source checkout without a build bundles here.
     ...(existsSync(WORKFLOW_BUNDLE) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({ workers, scorer }),
-    // Headroom over the shards: a finished shard holds its slot until the server has its result,
-    // while the workflow may already have handed its successor to this worker eagerly.
-    maxConcurrentActivityTaskExecutions: activitySlots(options.maxConcurrentShards ?? workers.size),
+    maxConcurrentActivityTaskExecutions: slots,
+    // A run's first workflow task schedules a whole window of shards: handed to this worker with
+    // its completion, they start at once instead of one poll at a time.
+    maxEagerActivityReservationsPerWorkflowTask: slots,
   });
   const done = worker.run().finally(async () => {
     workers.close();
@@ -97,8 +99,13 @@ export async function startTemporalWorker(options: TemporalWorkerOptions): Promi
   };
 }
 
+/**
+ * Each shard evaluating may have one prefetched shard waiting behind it (the
+ * default prefetch), and a finished shard holds its slot until the server has
+ * its result while its successor may already have been handed here eagerly.
+ */
 function activitySlots(shards: number): number {
-  return Math.max(4, shards + Math.max(2, Math.ceil(shards / 4)));
+  return Math.max(4, 2 * shards + Math.max(2, Math.ceil(shards / 4)));
 }
 
 function safeJson(value: unknown): string {

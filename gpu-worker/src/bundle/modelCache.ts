@@ -56,14 +56,13 @@ export class ModelCache {
 }
 
 async function filesSignature(dir: string): Promise<string> {
-  const parts: string[] = [];
-  for (const name of ['model.onnx', 'config.json', 'tokenizer.json']) {
-    try {
-      const info = await stat(join(dir, name));
-      parts.push(`${name}:${info.size}:${info.mtimeMs}`);
-    } catch {
-      parts.push(`${name}:missing`);
-    }
-  }
+  const parts = await Promise.all(
+    ['model.onnx', 'config.json', 'tokenizer.json'].map((name) =>
+      stat(join(dir, name)).then(
+        (info) => `${name}:${info.size}:${info.mtimeMs}`,
+        () => `${name}:missing`,
+      ),
+    ),
+  );
   return parts.join('|');
 }

@@ -19,6 +19,12 @@ function integer(value: string): number {
   return number;
 }
 
+function prefetchCount(value: string): number {
+  const number = integer(value);
+  if (number < 0 || number > 256) throw new InvalidArgumentError('expected an integer from 0 to 256');
+  return number;
+}
+
 function list(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').map((item) => item.trim()).filter(Boolean)];
 }
@@ -144,7 +150,8 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<spec>', 'YAML or JSON spec (model, corpus, task, labels, scorer, sharding, batch, workers)')
     .addOption(new Option('--shards <n>', 'number of shards').argParser(positiveInteger).conflicts('shardSize'))
     .option('--shard-size <size>', 'bytes per shard, e.g. 256KiB, 64MB')
-    .option('--workers <n>', 'GPU worker processes (and shards in flight)', positiveInteger)
+    .option('--workers <n>', 'GPU worker processes (and shards evaluating at once)', positiveInteger)
+    .option('--prefetch <n>', 'shards waiting in the workers\' queues beyond --workers (default: as many as --workers)', prefetchCount)
     .option('--corpus <path>', 'corpus file(s) replacing the spec\'s (repeat or comma-separate)', list)
     .option('--json <file>', 'write the full report (scores and run metadata) as JSON')
     .option('--save-predictions <dir>', 'write the predicted documents there (predictions.<format>, for evalshard score --pred)')
@@ -173,6 +180,7 @@ export async function main(argv: string[]): Promise<number> {
         shards: options.shards as number | undefined,
         shardSize: options.shardSize as string | undefined,
         workers: options.workers as number | undefined,
+        prefetch: options.prefetch as number | undefined,
         corpus: options.corpus as string[] | undefined,
         json: options.json as string | undefined,
         savePredictions: options.savePredictions as string | undefined,
@@ -386,7 +394,7 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('--scorer <host:port>', 'scorer service address')
     .option('--namespace <name>', 'Temporal namespace', 'default')
     .option('--task-queue <name>', 'Temporal task queue', DEFAULT_TASK_QUEUE)
-    .option('--max-concurrent-shards <n>', 'shard activities at once in this process', positiveInteger)))
+    .option('--max-concurrent-shards <n>', 'shards evaluating at once through this process (each may have one prefetched waiting behind it)', positiveInteger)))
     .action(async (options: Record<string, unknown>) => {
       const { workerCommand } = await import('./workerCommand.js');
       exitCode = await workerCommand({

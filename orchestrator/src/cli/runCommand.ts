@@ -23,6 +23,7 @@ export interface RunCommandOptions {
   shards?: number;
   shardSize?: string;
   workers?: number;
+  prefetch?: number;
   corpus?: string[];
   json?: string;
   /** A folder for the predicted documents. */
@@ -62,6 +63,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       shards: options.shards,
       shardSize: options.shardSize,
       workers: options.workers,
+      prefetch: options.prefetch,
       savePredictions: options.savePredictions,
       bootstrap: options.bootstrap,
       seed: options.seed,

@@ -93,6 +93,7 @@ export async function scoreCommand(options: ScoreCommandOptions): Promise<number
               config,
               shards: options.shards ?? options.workers * 2,
               workers: options.workers,
+              prefetch: options.workers,
               timeouts: SHARD_TIMEOUTS,
               retry: SHARD_RETRY,
             },

@@ -14,6 +14,7 @@ export interface SpecOverrides {
   shards?: number;
   shardSize?: string;
   workers?: number;
+  prefetch?: number;
   /** Resolved against the working directory. */
   savePredictions?: string;
   bootstrap?: number;
@@ -119,6 +120,7 @@ export async function resolveSpec(
       maxSequenceLength: spec.batch.maxSequenceLength ?? 0,
     },
     workers: overrides.workers ?? spec.workers,
+    prefetch: overrides.prefetch ?? spec.prefetch ?? overrides.workers ?? spec.workers,
     onBadRecord: spec.onBadRecord,
     maxListedSkips: spec.maxListedSkips,
     maxRecordBytes: spec.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,

@@ -32,6 +32,12 @@ export interface ResolvedSpec {
   sharding: { shards: number | null; shardSize: number | null };
   batch: { maxDocs: number; maxTokens: number; maxSequenceLength: number };
   workers: number;
+  /**
+   * Shards in flight beyond `workers`: each waits in a GPU worker's queue, so
+   * the worker starts it the moment a shard ends instead of after a round
+   * trip through Temporal. Absent in specs resolved before it existed (0).
+   */
+  prefetch?: number;
   onBadRecord: 'fail' | 'skip';
   maxListedSkips: number;
   /** A longer corpus record is a bad record (onBadRecord decides), never read into memory. */

@@ -98,6 +98,8 @@ export const specSchema = z
     shardSize: sizeSchema.optional(),
     batch: batchSchema.default({ maxDocs: 32, maxTokens: 8192 }),
     workers: positiveInt.max(256).default(2),
+    /** Shards sent ahead to wait in the GPU workers' queues, beyond `workers`; default: as many as `workers`. */
+    prefetch: z.number().int().min(0).max(256).optional(),
     onBadRecord: z.enum(['fail', 'skip']).default('fail'),
     maxListedSkips: z.number().int().min(0).max(10_000).default(20),
     /** A longer corpus record (JSONL line) is a bad record, never read into memory. */

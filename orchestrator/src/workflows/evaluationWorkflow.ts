@@ -13,7 +13,7 @@ import { shardRange } from '../plan/shardLayout.js';
 import type { ResolvedSpec } from '../spec/resolvedSpec.js';
 import { checkGates, finalizeRun, findUnchanged, notify, openRun, planRun, recordRun, trackProgress } from './runActivities.js';
 import { runChildWindows, windowFlow, type WindowLink } from './childWindows.js';
-import { runShards, shardActivities, type ShardWindow } from './runShards.js';
+import { runShards, shardActivities, storedShardsRunId, type ShardWindow } from './runShards.js';
 
 
 /**
@@ -80,27 +80,29 @@ async function evaluate(input: EvaluationInput, schedule: string): Promise<Evalu
       return { status: 'skipped', plan, unchangedSince };
     }
   }
-  await openRun({ runId: plan.runId, shardCount: plan.shardCount, digests: plan.digests, scorer: plan.scorer });
+  const opened = await openRun({ runId: plan.runId, shardCount: plan.shardCount, digests: plan.digests, scorer: plan.scorer });
 
   progress.phase = 'evaluating';
   const evaluateStarted = Date.now();
-  const concurrency = input.spec.workers;
+  // Shards evaluating plus those waiting behind them in the workers' queues.
+  const concurrency = input.spec.workers + (input.spec.prefetch ?? 0);
   const shardsPerChild = input.shardsPerChild ?? SHARDS_PER_CHILD;
   if (plan.shardCount <= shardsPerChild) {
     await runShards(
-      { from: 0, to: plan.shardCount, concurrency, runId: plan.runId },
+      { from: 0, to: plan.shardCount, concurrency, runId: storedShardsRunId(plan.runId, opened.storedShards) },
       evaluateShardOf(plan, input.spec),
       (summary) => addSummary(progress.completed, summary),
       (shardIndex) => shardBytes(plan, shardIndex),
     );
   } else if (patched('overlapping-child-windows')) {
+    const runId = storedShardsRunId(plan.runId, opened.storedShards);
     await runChildWindows({
       shardCount: plan.shardCount,
       shardsPerChild,
       concurrency,
       progress,
       start: ({ from, to, workflowId, link }) =>
-        startChild(shardWindowWorkflow, { workflowId, args: [{ plan, spec: input.spec, from, to, concurrency, runId: plan.runId, link }] }),
+        startChild(shardWindowWorkflow, { workflowId, args: [{ plan, spec: input.spec, from, to, concurrency, runId, link }] }),
     });
   } else {
     // Workflows started before windows overlapped replay the way they ran: one child after another.

@@ -42,6 +42,16 @@ export interface WindowFlow {
   freed(): void;
 }
 
+/**
+ * The run id a window asks the scorer for stored shards with: none when the
+ * scorer held nothing of the run when it opened (a fresh run), which saves
+ * a round trip before the first shard starts. Workflows started before this
+ * replay asking anyway.
+ */
+export function storedShardsRunId(runId: string, storedAtOpen: number): string | undefined {
+  return storedAtOpen > 0 || !patched('fresh-run-asks-nothing-stored') ? runId : undefined;
+}
+
 /** One scorer call for a window's stored shards, retried while a scorer restarts. */
 const { storedShards } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
@@ -74,40 +84,51 @@ export async function runShards(
   try {
     await CancellationScope.cancellable(async () => {
       const scope = CancellationScope.current();
-      const inFlight = new Set<Promise<void>>();
+      let inFlight = 0;
       let allStarted = false;
-      for (let shardIndex = window.from; shardIndex < window.to && failure === undefined; shardIndex++) {
-        const storedDocs = stored.get(shardIndex);
-        if (storedDocs !== undefined) {
-          const summary: ShardSummary = { shardIndex, outcome: 'already-stored', docs: storedDocs, tokens: 0, bytes: bytesOf(shardIndex), skippedCount: 0, workerId: '', attempt: 1 };
-          addSummary(totals, summary);
-          onShard(summary);
-          continue;
-        }
-        // Re-checked whenever a shard ends or a slot arrives.
-        await condition(() => failure !== undefined || inFlight.size < flow.slots());
-        if (failure !== undefined) break;
-        const task = start(shardIndex).then(
+      // One handler pair per shard and one wait per batch of freed slots: every promise in a
+      // workflow costs the SDK a stack trace, and a window starts thousands of shards.
+      const launch = (shardIndex: number) => {
+        inFlight += 1;
+        const settled = () => {
+          inFlight -= 1;
+          if (allStarted) flow.freed();
+        };
+        void start(shardIndex).then(
           (summary) => {
+            settled();
             addSummary(totals, summary);
             onShard(summary);
           },
           (error: unknown) => {
+            settled();
             if (failure === undefined) {
               failure = error;
               scope.cancel();
             }
           },
         );
-        const tracked: Promise<void> = task.finally(() => {
-          inFlight.delete(tracked);
-          if (allStarted) flow.freed();
-        });
-        inFlight.add(tracked);
+      };
+      let shardIndex = window.from;
+      while (failure === undefined) {
+        for (; shardIndex < window.to && failure === undefined; shardIndex++) {
+          const storedDocs = stored.get(shardIndex);
+          if (storedDocs !== undefined) {
+            const summary: ShardSummary = { shardIndex, outcome: 'already-stored', docs: storedDocs, tokens: 0, bytes: bytesOf(shardIndex), skippedCount: 0, workerId: '', attempt: 1 };
+            addSummary(totals, summary);
+            onShard(summary);
+            continue;
+          }
+          if (inFlight >= flow.slots()) break;
+          launch(shardIndex);
+        }
+        if (shardIndex >= window.to) break;
+        // Re-checked whenever a shard ends or a slot arrives.
+        await condition(() => failure !== undefined || inFlight < flow.slots());
       }
       allStarted = true;
-      if (failure === undefined) flow.allStarted(inFlight.size);
-      await Promise.all(inFlight);
+      if (failure === undefined) flow.allStarted(inFlight);
+      await condition(() => inFlight === 0);
     });
   } catch (error) {
     // Cancelled by the failure itself (the wait for a slot ends that way): the failure is what to report.

@@ -91,4 +91,20 @@ describe('readLineRecords', () => {
       `${path}: byte 8: record of 100 bytes is longer than maxRecordBytes (50); raise maxRecordBytes in the spec, or skip such records with onBadRecord: skip`,
     );
   });
+
+  it('reads a long last record whole from a range much shorter than it, with the default buffer', async () => {
+    // A short range gets a buffer its own size: its last record may run on far past it.
+    const long = `{"text": "${'é'.repeat(60_000)}"}`;
+    const content = Buffer.from(`{"a": 1}\n${long}\n{"b": 2}\n`);
+    const path = writeTemp(content);
+    const records: RawRecord[] = [];
+    for await (const record of readLineRecords(path, { start: 0, end: 12 })) records.push(record);
+    expect(records.map((record) => [record.offset, record.bytes.toString()])).toEqual([
+      [0, '{"a": 1}'],
+      [9, long],
+    ]);
+    const rest: RawRecord[] = [];
+    for await (const record of readLineRecords(path, { start: 12, end: content.length })) rest.push(record);
+    expect(rest.map((record) => record.bytes.toString())).toEqual(['{"b": 2}']);
+  });
 });

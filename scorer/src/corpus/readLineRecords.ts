@@ -21,6 +21,8 @@ export interface ByteRangeOptions {
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const DEFAULT_CHUNK_BYTES = 1 << 20;
+const MIN_CHUNK_BYTES = 16 << 10;
+const TAIL_BYTES = 4 << 10;
 /** Records longer than this are bad records unless a spec allows more (`maxRecordBytes`). */
 export const DEFAULT_MAX_RECORD_BYTES = 16 << 20;
 const EMPTY = Buffer.alloc(0);
@@ -36,7 +38,9 @@ const EMPTY = Buffer.alloc(0);
  * record, or skipped) and the reader goes on with the next one.
  */
 export async function* readLineRecords(path: string, range: ByteRangeOptions): AsyncGenerator<RawRecord> {
-  const chunkBytes = range.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  // A short range (a run of many small shards) reads into a buffer its own size, plus room for
+  // its last record's tail, instead of a megabyte per shard for the collector to reclaim.
+  const chunkBytes = Math.min(range.chunkBytes ?? DEFAULT_CHUNK_BYTES, Math.max(MIN_CHUNK_BYTES, range.end - range.start + TAIL_BYTES));
   const maxRecordBytes = range.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const handle = await openForReading(path);
   try {

@@ -117,4 +117,10 @@ describe('the embedded stack at its edges', () => {
       expect(result.stderr).toContain(`error: option '${option} <n>' argument '${value}' is invalid. expected a positive integer`);
     },
   );
+
+  it.each(['-1', '257', 'x'])('refuses --prefetch %s as a wrong command line (exit 2)', async (value) => {
+    const result = await cli(['run', DEMO_SPEC, '--prefetch', value, '--single-pass']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/error: option '--prefetch <n>' argument '.*' is invalid. expected an? /);
+  });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvaluationReport } from '@evalshard/orchestrator';
 import { demoSpec, distributedRun, singlePass, startTestStack, type TestStack } from '../helpers/testStack.js';
-import { maxShardsInFlight } from '../helpers/workflowHistory.js';
+import { activityAttempts, maxShardsInFlight } from '../helpers/workflowHistory.js';
 import { expectSameScores } from '../helpers/sameScores.js';
 
 let stack: TestStack;
@@ -31,7 +31,8 @@ describe('a sharded run on Temporal, gRPC workers and the scorer equals one pass
   it('fans a large run out through child workflows with deterministic ids, with the same scores', async () => {
     const runId = `children-${Date.now()}`;
     const snapshots: number[] = [];
-    const report = await distributedRun(stack, await demoSpec({ shards: 25 }), {
+    const spec = await demoSpec({ shards: 25 });
+    const report = await distributedRun(stack, spec, {
       runId,
       shardsPerChild: 10,
       onProgress: (snapshot) => snapshots.push(snapshot.shardsDone),
@@ -48,14 +49,20 @@ describe('a sharded run on Temporal, gRPC workers and the scorer equals one pass
       `evalshard-${runId}/shards-20-24`,
     ]);
     expect(Math.max(...snapshots)).toBeLessThanOrEqual(25);
-    // Windows overlap, and hand their slots on: never more shards in flight than the spec's workers.
-    expect(await maxShardsInFlight(stack.client, [`evalshard-${runId}`, ...children])).toBe(2);
+    // Windows overlap, and hand their slots on: never more shards in flight than the spec's workers
+    // and the shards prefetched behind them (as many again by default).
+    expect([spec.workers, spec.prefetch]).toEqual([2, 2]);
+    expect(await maxShardsInFlight(stack.client, [`evalshard-${runId}`, ...children])).toBe(4);
   });
 
   it('resumes a finished run without evaluating its shards again', async () => {
     const spec = await demoSpec({ shards: 5 });
     const first = await distributedRun(stack, spec, { runId: 'resume-check' });
+    // A fresh run has nothing stored to ask the scorer about; a resumed one asks once for its window.
+    expect((await activityAttempts(stack.client, 'resume-check')).scheduled.storedShards).toBeUndefined();
     const again = await distributedRun(stack, spec, { runId: 'resume-check' });
+    expect((await activityAttempts(stack.client, 'resume-check')).scheduled).toMatchObject({ storedShards: 1 });
+    expect((await activityAttempts(stack.client, 'resume-check')).scheduled.evaluateShard).toBeUndefined();
     expect(again.run.resumedShards).toBe(5);
     expectSameScores(again.scores, first.scores);
     expectSameScores(again.scores, reference.scores);
