@@ -28,7 +28,7 @@ export async function* blockDocuments(
   if (current.length > 0) yield current;
 }
 
-// Enough for a first sentence; a longer one is read on a megabyte at a time.
+// Enough for a first sentence; a longer one is read on a chunk at a time.
 const FIRST_BLOCK_READ_BYTES = 16 << 10;
 
 /**

@@ -20,7 +20,8 @@ export interface LineBlock {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const CHUNK_BYTES = 1 << 20;
+// Small enough that a chunk's lines die young: a megabyte of them outlived scavenges and was copied.
+const CHUNK_BYTES = 64 << 10;
 
 /**
  * Blocks of non-blank lines separated by blank lines (CoNLL-U, IOB), from the
@@ -66,7 +67,7 @@ function isBlank(text: string): boolean {
 }
 
 
-// The lines of a chunk at a time: one await per megabyte, not per line. The first read may be shorter,
+// The lines of a chunk at a time: one await per chunk, not per line. The first read may be shorter,
 // for a caller that wants only the first lines.
 async function* readLines(path: string, start: number, firstReadBytes: number): AsyncGenerator<Line[]> {
   let handle;
