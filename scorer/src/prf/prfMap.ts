@@ -29,6 +29,8 @@ export class PrfMap {
     let counts = byId[id];
     if (counts === undefined) {
       counts = this.get(key);
+      // Filled up to the id: ids run over every family's strings, and a sparse array turns into a dictionary.
+      while (byId.length < id) byId.push(undefined);
       byId[id] = counts;
     }
     return counts;
