@@ -87,6 +87,9 @@ describe('EncodedStatesMerge', () => {
     expect(() => merge.push(encodedShard({ families: ['tag', 'pos'] }, examples.slice(20, 40)))).toThrow(
       /carries states for \[tag, pos\] but the run scores \[tokenization, tag, pos, /,
     );
+    // As many families, a name of the same length: compared byte for byte, not by length.
+    const tagOnly = new EncodedStatesMerge({ families: ['tag'] });
+    expect(() => tagOnly.push(encodedShard({ families: ['pos'] }, examples.slice(20, 40)))).toThrow(/carries states for \[pos\] but the run scores \[tag\]/);
     expect(() => merge.push(encodedShard({ ...OPTIONS, bootstrap: { replicates: 2, seed: 1, confidence: 0.9 } }, examples.slice(20, 40)))).toThrow(
       /carries 2 bootstrap replicates but the run asks for 0/,
     );

@@ -11,6 +11,7 @@ import { sameBytes, WireReader } from './wireReader.js';
 const STATES_FAMILIES = 1;
 const STATES_REPLICATES = 2;
 const FAMILY_NAME = 1;
+const FAMILY_NAME_TAG = (FAMILY_NAME << 3) | 2;
 const FAMILY_ANNOTATED_DOCS = 6;
 
 interface DecodedSlot {
@@ -73,35 +74,38 @@ export class EncodedStatesMerge {
     const reader = this.reader;
     reader.reset(bytes, 0, bytes.length);
     // Checked before anything is folded in, so a refused partial leaves the merge as it was.
+    // Written by index, not emptied: setting an array's length costs a call into the runtime.
     const { starts, ends, replicateStarts, replicateEnds } = this;
-    starts.length = ends.length = replicateStarts.length = replicateEnds.length = 0;
+    let families = 0;
+    let replicate = 0;
     let namesMatch = true;
     while (reader.pos < reader.end) {
       const tag = reader.uint32();
       const field = tag >>> 3;
       if (field === STATES_FAMILIES && (tag & 7) === 2) {
         const length = reader.uint32();
-        if (namesMatch && !this.nameMatches(bytes, reader.pos, reader.pos + length, starts.length)) namesMatch = false;
-        starts.push(reader.pos);
-        ends.push(reader.pos + length);
+        if (namesMatch && !this.nameMatches(bytes, reader.pos, reader.pos + length, families)) namesMatch = false;
+        starts[families] = reader.pos;
+        ends[families] = reader.pos + length;
+        families++;
         reader.pos += length;
       } else if (field === STATES_REPLICATES && (tag & 7) === 2) {
         const length = reader.uint32();
-        replicateStarts.push(reader.pos);
-        replicateEnds.push(reader.pos + length);
+        replicateStarts[replicate] = reader.pos;
+        replicateEnds[replicate] = reader.pos + length;
+        replicate++;
         reader.pos += length;
       } else {
         reader.skip(tag & 7);
       }
     }
-    if (!namesMatch || starts.length !== this.slots.length) {
-      const names = starts.map((start, i) => this.nameOf(bytes, start, ends[i]!));
+    if (!namesMatch || families !== this.slots.length) {
+      const names = starts.slice(0, families).map((start, i) => this.nameOf(bytes, start, ends[i]!));
       const expected = this.slots.map((slot) => slot.family.name);
       throw new InputError(`the partial carries states for [${names.join(', ')}] but the run scores [${expected.join(', ')}]`, {
         code: 'STATE_MISMATCH',
       });
     }
-    const replicate = replicateStarts.length;
     if (replicate !== this.replicates.length) {
       throw new InputError(`the partial carries ${replicate} bootstrap replicates but the run asks for ${this.replicates.length}`, {
         code: 'STATE_MISMATCH',
@@ -133,6 +137,10 @@ export class EncodedStatesMerge {
 
   private nameMatches(bytes: Uint8Array, start: number, end: number, index: number): boolean {
     const expected = this.slots[index]?.name;
+    // The name is written first, with a one-byte length: compared in place.
+    if (expected !== undefined && expected.length < 0x80 && bytes[start] === FAMILY_NAME_TAG && bytes[start + 1] === expected.length && start + 2 + expected.length <= end) {
+      return sameBytes(expected, bytes, start + 2, expected.length);
+    }
     const at = this.nameAt(bytes, start, end);
     return expected !== undefined && at >= 0 && sameBytes(expected, bytes, at, this.nameReader.pos - at);
   }

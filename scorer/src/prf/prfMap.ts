@@ -20,7 +20,7 @@ export class PrfMap {
   }
 
   /** get(key), where `id` is `key`'s id in `owner`'s string table. */
-  getByStringId(owner: object, id: number, key: string): PrfCounts {
+  getByStringId(owner: { internedString(id: number): string }, id: number): PrfCounts {
     if (this.stringIdOwner !== owner) {
       this.stringIdOwner = owner;
       this.byStringId = [];
@@ -28,7 +28,7 @@ export class PrfMap {
     const byId = this.byStringId!;
     let counts = byId[id];
     if (counts === undefined) {
-      counts = this.get(key);
+      counts = this.get(owner.internedString(id));
       // Filled up to the id: ids run over every family's strings, and a sparse array turns into a dictionary.
       while (byId.length < id) byId.push(undefined);
       byId[id] = counts;

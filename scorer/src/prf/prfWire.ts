@@ -38,8 +38,7 @@ export function foldEncodedEntry(reader: WireReader, into: PrfMap): void {
     }
   }
   // -2: no key field, the empty string; -1: a key too long to intern.
-  const counts =
-    keyId >= 0 ? into.getByStringId(reader, keyId, reader.internedString(keyId)) : into.get(keyId === -2 ? '' : reader.lastUninterned());
+  const counts = keyId >= 0 ? into.getByStringId(reader, keyId) : into.get(keyId === -2 ? '' : reader.lastUninterned());
   counts.tp += tp;
   counts.fp += fp;
   counts.fn += fn;
