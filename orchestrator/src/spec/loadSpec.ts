@@ -78,6 +78,7 @@ export async function resolveSpec(
     if (!size.success) throw new InputError(`--shard-size: ${size.error.issues[0]!.message}`, { field: 'shardSize' });
     sharding = { shards: null, shardSize: size.data };
   }
+  const workers = overrides.workers ?? spec.workers;
   return {
     specPath: context.specPath === null ? null : resolve(cwd, context.specPath),
     model: isAbsolute(spec.model) ? spec.model : resolve(context.baseDir, spec.model),
@@ -119,8 +120,8 @@ export async function resolveSpec(
       maxTokens: spec.batch.maxTokens,
       maxSequenceLength: spec.batch.maxSequenceLength ?? 0,
     },
-    workers: overrides.workers ?? spec.workers,
-    prefetch: overrides.prefetch ?? spec.prefetch ?? overrides.workers ?? spec.workers,
+    workers,
+    prefetch: overrides.prefetch ?? spec.prefetch ?? workers,
     onBadRecord: spec.onBadRecord,
     maxListedSkips: spec.maxListedSkips,
     maxRecordBytes: spec.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,

@@ -13,7 +13,7 @@ import { shardRange } from '../plan/shardLayout.js';
 import type { ResolvedSpec } from '../spec/resolvedSpec.js';
 import { checkGates, finalizeRun, findUnchanged, notify, openRun, planRun, recordRun, trackProgress } from './runActivities.js';
 import { runChildWindows, windowFlow, type WindowLink } from './childWindows.js';
-import { runShards, shardActivities, storedShardsRunId, type ShardWindow } from './runShards.js';
+import { runShards, shardActivities, shardsInFlight, storedShardsRunId, type ShardWindow } from './runShards.js';
 
 
 /**
@@ -84,8 +84,7 @@ async function evaluate(input: EvaluationInput, schedule: string): Promise<Evalu
 
   progress.phase = 'evaluating';
   const evaluateStarted = Date.now();
-  // Shards evaluating plus those waiting behind them in the workers' queues.
-  const concurrency = input.spec.workers + (input.spec.prefetch ?? 0);
+  const concurrency = shardsInFlight(input.spec.workers, input.spec.prefetch);
   const shardsPerChild = input.shardsPerChild ?? SHARDS_PER_CHILD;
   if (plan.shardCount <= shardsPerChild) {
     await runShards(

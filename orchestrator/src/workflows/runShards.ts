@@ -42,6 +42,11 @@ export interface WindowFlow {
   freed(): void;
 }
 
+/** Shards in flight: those evaluating and those waiting behind them in the workers' queues (none in inputs from before prefetch). */
+export function shardsInFlight(workers: number, prefetch: number | undefined): number {
+  return workers + (prefetch ?? 0);
+}
+
 /**
  * The run id a window asks the scorer for stored shards with: none when the
  * scorer held nothing of the run when it opened (a fresh run), which saves
@@ -111,7 +116,8 @@ export async function runShards(
       };
       let shardIndex = window.from;
       while (failure === undefined) {
-        for (; shardIndex < window.to && failure === undefined; shardIndex++) {
+        // `failure` is only set by a settled shard, never while this loop runs.
+        for (; shardIndex < window.to; shardIndex++) {
           const storedDocs = stored.get(shardIndex);
           if (storedDocs !== undefined) {
             const summary: ShardSummary = { shardIndex, outcome: 'already-stored', docs: storedDocs, tokens: 0, bytes: bytesOf(shardIndex), skippedCount: 0, workerId: '', attempt: 1 };

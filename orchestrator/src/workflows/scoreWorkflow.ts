@@ -1,7 +1,7 @@
 import { CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
 import { addSummary, type ScoreInput, type ScoreResult } from '../runTypes.js';
 import { finalizeRun, openRun, planScore, recordRun, trackProgress } from './runActivities.js';
-import { runShards, shardActivities, storedShardsRunId } from './runShards.js';
+import { runShards, shardActivities, shardsInFlight, storedShardsRunId } from './runShards.js';
 
 /** `evalshard score --shards N`: plan, fan the shards out to workers, finalize; recorded in the run history. */
 export async function scoreWorkflow(input: ScoreInput): Promise<ScoreResult> {
@@ -52,7 +52,7 @@ async function score(input: ScoreInput): Promise<ScoreResult> {
   const started = Date.now();
   const { scoreShard } = shardActivities(input);
   await runShards(
-    { from: 0, to: plan.ranges.length, concurrency: input.workers + (input.prefetch ?? 0), runId: storedShardsRunId(plan.runId, opened.storedShards) },
+    { from: 0, to: plan.ranges.length, concurrency: shardsInFlight(input.workers, input.prefetch), runId: storedShardsRunId(plan.runId, opened.storedShards) },
     (shardIndex) =>
       scoreShard({
         runId: plan.runId,
