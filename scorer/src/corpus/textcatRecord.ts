@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { jsString } from '../json/jsString.js';
 import { entriesOf } from '../json/orderedJson.js';
 import { parseJsonRecord } from '../json/parseJsonRecord.js';
 import type { CatsEntries } from '../textcat/updateTextcat.js';
@@ -51,5 +52,5 @@ export function parseTextcatRecord(bytes: Uint8Array, file: string, offset: numb
     }
     entries.push([label, numeric]);
   }
-  return record.id === undefined ? { text: record.text, cats: entries } : { text: record.text, cats: entries, id: String(record.id) };
+  return record.id === undefined ? { text: record.text, cats: entries } : { text: record.text, cats: entries, id: jsString(record.id) };
 }

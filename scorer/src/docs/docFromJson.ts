@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { jsString, shownJson } from '../json/jsString.js';
 import { entriesOf } from '../json/orderedJson.js';
 import { parseJsonRecord } from '../json/parseJsonRecord.js';
 import { CodePointText, pyIsSpace, withoutSpace } from './pythonText.js';
@@ -33,7 +34,7 @@ export interface RecordOrigin {
  */
 export function docFromJson(value: unknown, origin: RecordOrigin): ScoredDoc {
   const record = asObject(value, origin, 'the record');
-  const id = record.id === undefined ? origin.fallbackId : String(record.id);
+  const id = record.id === undefined ? origin.fallbackId : jsString(record.id);
   const fail = (reason: string): never => {
     throw new InputError(`${origin.file}: byte ${origin.byteOffset}: document ${id}: ${reason}`, {
       file: origin.file,
@@ -49,7 +50,7 @@ export function docFromJson(value: unknown, origin: RecordOrigin): ScoredDoc {
   const words = rawTokens.map((token, i) => {
     const { start, end } = token;
     if (!isIndex(start) || !isIndex(end) || start >= end || end > text.length) {
-      fail(`token ${i} has start ${String(start)} and end ${String(end)}, outside the text of ${text.length} characters`);
+      fail(`token ${i} has start ${shownJson(start)} and end ${shownJson(end)}, outside the text of ${text.length} characters`);
     }
     return text.slice(start as number, end as number);
   });
@@ -75,7 +76,7 @@ export function docFromJson(value: unknown, origin: RecordOrigin): ScoredDoc {
     if (token.pos !== null && !POS_TAGS.has(token.pos)) fail(`token ${i}: "${token.pos}" is not a universal POS tag`);
     if (raw.head !== undefined) {
       if (!Number.isInteger(raw.head) || (raw.head as number) < 0 || (raw.head as number) >= tokens.length) {
-        fail(`token ${i}: head ${String(raw.head)} is outside the document's ${tokens.length} tokens`);
+        fail(`token ${i}: head ${shownJson(raw.head)} is outside the document's ${tokens.length} tokens`);
       }
       token.head = raw.head as number;
     }
@@ -98,7 +99,7 @@ export function docFromJson(value: unknown, origin: RecordOrigin): ScoredDoc {
     const first = starts.get(start) ?? -1;
     const last = ends.get(end) ?? -1;
     if (!isIndex(start) || !isIndex(end) || first < 0 || last < first) {
-      return fail(`${what} [${String(start)}, ${String(end)}) does not start and end on token boundaries`);
+      return fail(`${what} [${shownJson(start)}, ${shownJson(end)}) does not start and end on token boundaries`);
     }
     const label = object.label ?? '';
     if (labelled && typeof label !== 'string') fail(`${what}: "label" must be a string`);

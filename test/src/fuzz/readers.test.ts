@@ -146,6 +146,8 @@ describe.each([
 const anyJson = fc.oneof(
   { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 1_000 }).map((depth) => JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown) },
+  // Keys Object.prototype also has: String() of {"toString": null} throws.
+  { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('toString', 'valueOf', 'constructor', '__proto__', 'hasOwnProperty'), fc.jsonValue({ maxDepth: 1 }), { minKeys: 1, maxKeys: 2 }) },
 );
 const sometimes = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 40, arbitrary }, { weight: 1, arbitrary: anyJson });
 const label = fc.oneof(fc.constantFrom('ham', 'spam', 'PER', 'LOC', '0', '1', '10', '__proto__', 'ROOT', 'punct'), fc.string({ maxLength: 4 }));
