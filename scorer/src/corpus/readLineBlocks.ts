@@ -76,26 +76,31 @@ async function* readLines(path: string, start: number, firstReadBytes: number): 
   } catch {
     throw new InputError(`${path}: no such file`, { file: path, code: 'CORPUS_UNREADABLE' });
   }
+  let reading: Promise<{ bytesRead: number }> | undefined;
   try {
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-    let readBytes = Math.min(firstReadBytes, CHUNK_BYTES);
     let position = start;
     let carry = Buffer.alloc(0);
     let carryOffset = start;
+    reading = handle.read(chunk, 0, Math.min(firstReadBytes, CHUNK_BYTES), position);
     for (;;) {
-      const { bytesRead } = await handle.read(chunk, 0, readBytes, position);
+      const { bytesRead } = await reading;
       if (bytesRead === 0) break;
-      readBytes = CHUNK_BYTES;
       position += bytesRead;
       const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
       const cursor = data.lastIndexOf(0x0a) + 1;
-      yield splitLines(data.subarray(0, cursor), path, carryOffset);
+      const lines = splitLines(data.subarray(0, cursor), path, carryOffset);
       // Copy: the chunk buffer is reused by the next read.
       carry = Buffer.from(data.subarray(cursor));
       carryOffset += cursor;
+      // The lines are strings now, so the next read may fill the buffer while the caller parses them.
+      reading = handle.read(chunk, 0, CHUNK_BYTES, position);
+      yield lines;
     }
     if (carry.length > 0) yield [{ offset: carryOffset, number: 0, text: decode(carry, path, carryOffset) }];
   } finally {
+    // A caller that stops early (its range ended) or a bad line leaves a read in flight: settle it, then close.
+    await reading?.catch(() => undefined);
     await handle.close();
   }
 }
