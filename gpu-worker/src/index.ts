@@ -2,6 +2,7 @@ export { loadModelBundle, type ModelBundle, type ProblemType, type RuntimeOption
 export { ModelCache } from './bundle/modelCache.js';
 export { bundleDigest, fileSha256 } from './bundle/bundleDigest.js';
 export { TextEncoder, isPrefixSafe, prefixOf } from './tokens/textEncoder.js';
+export { inputFeeds } from './inference/inputFeeds.js';
 export { runBatch, type BatchModel } from './inference/runBatch.js';
 export { rowBatcher, type BatchingMode, type TokenBatch, type TokenRow, type RowBatcher } from './tokens/rowBatcher.js';
 export { fixedShapes } from './tokens/fixedShapes.js';

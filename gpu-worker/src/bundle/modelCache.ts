@@ -17,6 +17,8 @@ export class ModelCache {
   constructor(
     private readonly runtime: RuntimeOptions,
     private readonly capacity = 1,
+    /** Told the opened folders whenever they change (the evaluation thread tells the main thread's health check). */
+    private readonly onChange: (dirs: string[]) => void = () => undefined,
   ) {}
 
   async get(dir: string): Promise<ModelBundle> {
@@ -32,12 +34,15 @@ export class ModelCache {
     const entry = { signature, bundle };
     this.entries.set(dir, entry);
     bundle.catch(() => {
-      if (this.entries.get(dir) === entry) this.entries.delete(dir);
+      if (this.entries.get(dir) !== entry) return;
+      this.entries.delete(dir);
+      this.onChange(this.loadedDirs());
     });
     while (this.entries.size > this.capacity) {
       const [oldestDir, oldest] = this.entries.entries().next().value as [string, CacheEntry];
       this.evict(oldestDir, oldest);
     }
+    this.onChange(this.loadedDirs());
     return bundle;
   }
 
@@ -47,6 +52,7 @@ export class ModelCache {
 
   async close(): Promise<void> {
     for (const [dir, entry] of [...this.entries]) this.evict(dir, entry);
+    this.onChange(this.loadedDirs());
   }
 
   private evict(dir: string, entry: CacheEntry): void {

@@ -1,5 +1,9 @@
+import { endianness } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { TensorSignature } from '../bundle/modelBundle.js';
+
+// int64 elements written as two int32 halves: BigInt(id) per element cost more than the model call on small models.
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 /**
  * The model's inputs for rows of token ids padded to `width`: input_ids
@@ -13,27 +17,42 @@ export function inputFeeds(
   padId: number,
 ): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
+  const shape = [rows.length, width];
   for (const input of inputs) {
-    const valueAt = (ids: readonly number[], column: number): number => {
-      const present = column < ids.length;
-      if (input.name === 'input_ids') return present ? ids[column]! : padId;
-      if (input.name === 'attention_mask') return present ? 1 : 0;
-      return 0;
-    };
-    const shape = [rows.length, width];
-    if (input.elementType === 'int32') {
-      const data = new Int32Array(rows.length * width);
-      rows.forEach((ids, row) => {
-        for (let column = 0; column < width; column++) data[row * width + column] = valueAt(ids, column);
-      });
-      feeds[input.name] = new ort.Tensor('int32', data, shape);
-    } else {
-      const data = new BigInt64Array(rows.length * width);
-      rows.forEach((ids, row) => {
-        for (let column = 0; column < width; column++) data[row * width + column] = BigInt(valueAt(ids, column));
-      });
-      feeds[input.name] = new ort.Tensor('int64', data, shape);
-    }
+    const int64 = input.elementType !== 'int32';
+    const data = int64 ? new BigInt64Array(rows.length * width) : new Int32Array(rows.length * width);
+    if (input.name === 'input_ids') fill(data, rows, width, (ids, column) => (column < ids.length ? ids[column]! : padId));
+    else if (input.name === 'attention_mask') fill(data, rows, width, (ids, column) => (column < ids.length ? 1 : 0));
+    // token_type_ids and any other input: zeros, as allocated.
+    feeds[input.name] = int64 ? new ort.Tensor('int64', data as BigInt64Array, shape) : new ort.Tensor('int32', data as Int32Array, shape);
   }
   return feeds;
+}
+
+function fill(
+  data: BigInt64Array | Int32Array,
+  rows: ReadonlyArray<readonly number[]>,
+  width: number,
+  valueAt: (ids: readonly number[], column: number) => number,
+): void {
+  if (data instanceof Int32Array) {
+    rows.forEach((ids, row) => {
+      for (let column = 0; column < width; column++) data[row * width + column] = valueAt(ids, column);
+    });
+  } else if (LITTLE_ENDIAN) {
+    const halves = new Int32Array(data.buffer, data.byteOffset, data.length * 2);
+    rows.forEach((ids, row) => {
+      for (let column = 0; column < width; column++) {
+        const value = valueAt(ids, column);
+        const at = 2 * (row * width + column);
+        halves[at] = value;
+        // The high half sign-extends the low one.
+        halves[at + 1] = value < 0 ? -1 : 0;
+      }
+    });
+  } else {
+    rows.forEach((ids, row) => {
+      for (let column = 0; column < width; column++) data[row * width + column] = BigInt(valueAt(ids, column));
+    });
+  }
 }

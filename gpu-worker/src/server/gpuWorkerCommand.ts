@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { boundHeapGrowth, SERVICE_FLAG_OPTIONS, SERVICE_FLAGS_USAGE, serveUntilSignalled, serviceServerOptions, startService } from '@evalshard/proto';
 import { DataRoots } from './dataRoots.js';
 import { GPU_WORKER_NODE_FLAGS } from './workerLaunch.js';
-import { SIMULATE_ENV } from './simulatedRange.js';
+import { SIMULATE_ENV } from '../engine/simulatedRange.js';
 import { defaultWorkerId } from './workerService.js';
 import { startWorkerServer } from './startWorkerServer.js';
 

@@ -1,5 +1,5 @@
 import { startGrpcServer, WorkerServiceService, type GrpcServerOptions, type RunningServer } from '@evalshard/proto';
-import { ModelCache } from '../bundle/modelCache.js';
+import { ShardEngine } from '../engine/shardEngine.js';
 import type { RuntimeOptions } from '../bundle/modelBundle.js';
 import type { DataRoots } from './dataRoots.js';
 import { createWorkerService } from './workerService.js';
@@ -19,21 +19,32 @@ export interface WorkerServerOptions {
 }
 
 export async function startWorkerServer(options: WorkerServerOptions): Promise<RunningServer> {
-  const models = new ModelCache(options.runtime, options.maxLoadedModels);
-  const running = await startGrpcServer(
-    (server) =>
-      server.addService(
-        WorkerServiceService,
-        createWorkerService({ workerId: options.workerId, models, concurrency: options.concurrency, dataRoots: options.dataRoots, simulateMsPerDoc: options.simulateMsPerDoc }),
-      ),
-    { host: options.host, port: options.port },
-    options.server,
-  );
+  const engine = ShardEngine.start({
+    workerId: options.workerId,
+    runtime: options.runtime,
+    maxLoadedModels: options.maxLoadedModels,
+    simulateMsPerDoc: options.simulateMsPerDoc,
+  });
+  let running: RunningServer;
+  try {
+    running = await startGrpcServer(
+      (server) =>
+        server.addService(
+          WorkerServiceService,
+          createWorkerService({ workerId: options.workerId, engine, concurrency: options.concurrency, dataRoots: options.dataRoots }),
+        ),
+      { host: options.host, port: options.port },
+      options.server,
+    );
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
   return {
     ...running,
     stop: async (graceMs) => {
       await running.stop(graceMs);
-      await models.close();
+      await engine.close();
     },
   };
 }

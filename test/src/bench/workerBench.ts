@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ShardStats, WorkerServiceClient } from '@evalshard/proto';
-import { loadModelBundle, rowBatcher, type TokenBatch } from '@evalshard/gpu-worker';
+import { inputFeeds, loadModelBundle, rowBatcher, type TokenBatch } from '@evalshard/gpu-worker';
 import { parseTextcatRecord } from '@evalshard/scorer';
 import { evaluateWholeCorpus, startBenchWorker } from './benchWorker.js';
 import * as ort from 'onnxruntime-node';
@@ -46,21 +46,14 @@ async function textcatWorkerBench(label: string, modelDir: string, repeat: numbe
   allIds.forEach((ids, item) => batches.push(...batcher.add({ ids, item })));
   batches.push(...batcher.flush());
 
-  function tensorsOf(batch: TokenBatch<number>): Record<string, ort.Tensor> {
-    const size = batch.rows.length * batch.width;
-    const ids = new BigInt64Array(size);
-    const mask = new BigInt64Array(size);
-    batch.rows.forEach((row, r) => {
-      row.ids.forEach((id, column) => {
-        ids[r * batch.width + column] = BigInt(id);
-        mask[r * batch.width + column] = 1n;
-      });
-    });
-    const dims = [batch.rows.length, batch.width];
-    const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', ids, dims), attention_mask: new ort.Tensor('int64', mask, dims) };
-    if (bundle.inputs.some((input) => input.name === 'token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(size), dims);
-    return feeds;
-  }
+  // The worker's own feed building (int64 written as int32 halves): the loops differ in what the worker adds around the model.
+  const tensorsOf = (batch: TokenBatch<number>): Record<string, ort.Tensor> =>
+    inputFeeds(
+      bundle.inputs,
+      batch.rows.map((row) => row.ids),
+      batch.width,
+      encoder.padId,
+    );
 
   async function plainLoop(): Promise<number> {
     const started = performance.now();

@@ -1,4 +1,3 @@
-import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { EvaluateShardEvent, PartialScore, ScoreShardRequest } from '@evalshard/proto';
 import {
   decodeScorerOptions,
@@ -17,15 +16,16 @@ const PROGRESS_INTERVAL_MS = 250;
 /**
  * Scores one shard of predictions that already exist: reads the gold and the
  * predicted documents of the shard's two ranges in step, folds every pair
- * into the run's families and streams progress, then the partial.
+ * into the run's families and writes progress, then the partial (the caller
+ * ends the stream).
  */
-export async function scoreShardCall(
-  call: ServerWritableStream<ScoreShardRequest, EvaluateShardEvent>,
+export async function scoreShard(
+  request: ScoreShardRequest,
   workerId: string,
+  write: (event: EvaluateShardEvent) => void,
   signal: AbortSignal,
 ): Promise<void> {
   const started = performance.now();
-  const request = call.request;
   const { gold, predicted } = request;
   if (gold === undefined || predicted === undefined) {
     throw new InputError('the request names no gold or predicted range', { field: 'gold' });
@@ -50,7 +50,7 @@ export async function scoreShardCall(
     const now = performance.now();
     if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
       lastProgress = now;
-      call.write({ event: { $case: 'progress', value: { docs, tokens: 0, bytes: 0 } } });
+      write({ event: { $case: 'progress', value: { docs, tokens: 0, bytes: 0 } } });
     }
   }
   const partial: PartialScore = {
@@ -64,7 +64,7 @@ export async function scoreShardCall(
     skipped: [],
     states: encodeMetricStates(states),
   };
-  call.write({
+  write({
     event: {
       $case: 'result',
       value: {
@@ -73,5 +73,4 @@ export async function scoreShardCall(
       },
     },
   });
-  call.end();
 }
