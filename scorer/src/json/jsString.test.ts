@@ -11,7 +11,14 @@ describe('jsString', () => {
   it("is String() for every JSON value String() can write", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 3 }), (value) => {
-        expect(jsString(value)).toBe(String(value));
+        let written: string | undefined;
+        try {
+          written = String(value);
+        } catch {
+          // {"toString": …} somewhere inside: the next test's case.
+        }
+        fc.pre(written !== undefined);
+        expect(jsString(value)).toBe(written);
       }),
       { numRuns: 2_000 },
     );
