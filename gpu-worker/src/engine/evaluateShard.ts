@@ -2,13 +2,13 @@ import {
   BadRecordPolicy,
   type EvaluateShardEvent,
   type EvaluateShardRequest,
-  type PartialScore,
   type TokenTask as TokenTaskMessage,
 } from '@evalshard/proto';
-import { InputError, decodeScorerOptions, encodeMetricStates, formatOf, initMetricStates, type DocFormat } from '@evalshard/scorer';
+import { InputError, decodeScorerOptions, formatOf, initMetricStates, type DocFormat } from '@evalshard/scorer';
 import type { ModelCache } from '../bundle/modelCache.js';
 import { evaluateRange, type RangeProgress, type RangeTotals } from '../evaluateRange.js';
 import { PredictionWriter, predictionFileName } from '../predictions/predictionWriter.js';
+import { resultEvent } from './resultEvent.js';
 import { simulateRange } from './simulatedRange.js';
 import { evaluateTokenRange, type TokenTask } from '../tokens/evaluateTokenRange.js';
 import { LABEL_SCHEMES, type LabelScheme, type TokenAnnotation } from '../tokens/predictedDoc.js';
@@ -93,34 +93,18 @@ export async function evaluateShard(
     predictions?.abort();
     throw error;
   }
-  const partial: PartialScore = {
-    runId: request.runId,
-    shardIndex: request.shardIndex,
-    digests: request.digests,
-    docs: totals.docs,
-    tokens: totals.tokens,
-    bytes: range.end - range.start,
-    skippedCount: totals.skippedCount,
-    skipped: totals.skipped,
-    states: encodeMetricStates(states),
-  };
-  write({
-    event: {
-      $case: 'result',
-      value: {
-        partial,
-        stats: {
-          workerId: context.workerId,
-          wallMs: Math.round(performance.now() - started),
-          // Whole milliseconds: the fields are integers; the evaluators sum fractions.
-          inferenceMs: Math.round(totals.inferenceMs),
-          tokenizeMs: Math.round(totals.tokenizeMs),
-          scoreMs: Math.round(totals.scoreMs),
-          batches: totals.batches,
-        },
-      },
-    },
-  });
+  const counts = { docs: totals.docs, tokens: totals.tokens, bytes: range.end - range.start, skippedCount: totals.skippedCount, skipped: totals.skipped };
+  write(
+    resultEvent(request, states, counts, {
+      workerId: context.workerId,
+      wallMs: Math.round(performance.now() - started),
+      // Whole milliseconds: the fields are integers; the evaluators sum fractions.
+      inferenceMs: Math.round(totals.inferenceMs),
+      tokenizeMs: Math.round(totals.tokenizeMs),
+      scoreMs: Math.round(totals.scoreMs),
+      batches: totals.batches,
+    }),
+  );
 }
 
 function batchingOf(value: string): BatchingMode {

@@ -1,7 +1,6 @@
-import type { EvaluateShardEvent, PartialScore, ScoreShardRequest } from '@evalshard/proto';
+import type { EvaluateShardEvent, ScoreShardRequest } from '@evalshard/proto';
 import {
   decodeScorerOptions,
-  encodeMetricStates,
   initMetricStates,
   InputError,
   pairDocs,
@@ -9,6 +8,7 @@ import {
   updateMetricStates,
   type DocFormat,
 } from '@evalshard/scorer';
+import { resultEvent } from './resultEvent.js';
 
 const FORMATS = new Set<string>(['jsonl', 'conllu', 'iob']);
 const PROGRESS_INTERVAL_MS = 250;
@@ -53,24 +53,7 @@ export async function scoreShard(
       write({ event: { $case: 'progress', value: { docs, tokens: 0, bytes: 0 } } });
     }
   }
-  const partial: PartialScore = {
-    runId: request.runId,
-    shardIndex: request.shardIndex,
-    digests: request.digests,
-    docs,
-    tokens: 0,
-    bytes: gold.end - gold.start,
-    skippedCount: 0,
-    skipped: [],
-    states: encodeMetricStates(states),
-  };
-  write({
-    event: {
-      $case: 'result',
-      value: {
-        partial,
-        stats: { workerId, wallMs: Math.round(performance.now() - started), inferenceMs: 0, tokenizeMs: 0, scoreMs: Math.round(scoreMs), batches: 0 },
-      },
-    },
-  });
+  const counts = { docs, tokens: 0, bytes: gold.end - gold.start, skippedCount: 0, skipped: [] };
+  const wallMs = Math.round(performance.now() - started);
+  write(resultEvent(request, states, counts, { workerId, wallMs, inferenceMs: 0, tokenizeMs: 0, scoreMs: Math.round(scoreMs), batches: 0 }));
 }
