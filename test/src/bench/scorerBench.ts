@@ -2,7 +2,8 @@
 // Scorer and against seqeval on the same documents, measured side by side in
 // one run (rounds interleaved, medians; each in a fresh process), then the
 // scorer service's merge throughput and finalize time for 100,000 stored
-// partials.
+// partials. Beside the first passes, the runtime's floor: a fresh process that
+// only reads and parses the same files.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +39,8 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 4);
 const PARTIALS = Number(process.env.BENCH_PARTIALS ?? 100_000);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'evalshard-scorer-bench-'));
+// Gone however the run ends (a reference scorer that is not installed throws).
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 const DOC_SCORERS = ['tokenization', 'sents', 'tag', 'pos', 'morph', 'morph_per_feat', 'deps', 'ents', 'lemma', 'spans:sc'];
 const DOC_FAMILIES: ScorerOptions = { families: DOC_SCORERS };
@@ -65,6 +68,12 @@ function evalshardScore(gold: string, pred: string, format: DocFormat, scorers: 
   return { docs, cold: seconds[0]!, warm: seconds[2]! };
 }
 
+// The runtime's floor for a first pass over the same files (readFloor.ts): reading and parsing, no scoring.
+function readFloor(gold: string, pred: string, format: 'jsonl' | 'iob'): number {
+  const output = execFileSync(process.execPath, [join(root, 'test/dist/bench/readFloor.js'), gold, pred, format], { encoding: 'utf8' });
+  return (JSON.parse(output.trim().split('\n').pop()!) as { seconds: number }).seconds;
+}
+
 function reference(kind: 'spacy' | 'seqeval', gold: string, pred: string): { docs: number; seconds: number } {
   const output = execFileSync('python3', [join(root, 'test/oracle/bench_reference.py'), kind, gold, pred], { encoding: 'utf8' });
   return JSON.parse(output.trim().split('\n').pop()!) as { docs: number; seconds: number };
@@ -79,6 +88,8 @@ const samples = {
   iobCold: [] as number[],
   iobWarm: [] as number[],
   seqeval: [] as number[],
+  docsFloor: [] as number[],
+  iobFloor: [] as number[],
 };
 let docCount = 0;
 let sentenceFileDocs = 0;
@@ -96,6 +107,8 @@ for (let round = 0; round < ROUNDS; round++) {
   samples.iobCold.push(oursIob.cold);
   samples.iobWarm.push(oursIob.warm);
   samples.seqeval.push(theirsIob.seconds);
+  samples.docsFloor.push(readFloor(goldJsonl, predJsonl, 'jsonl'));
+  samples.iobFloor.push(readFloor(goldIob, predIob, 'iob'));
 }
 
 console.log(`bench:scorer — ${ROUNDS} interleaved rounds, medians; reading the files is part of every figure`);
@@ -107,12 +120,14 @@ console.log(`  ${docCount} JSONL document pairs, 10 families (tokenization … s
 console.log(`    evalshard, first pass      ${docsRate(median(samples.docsCold))} docs/s   ratio to spaCy ${(spacySeconds / median(samples.docsCold)).toFixed(2)}`);
 console.log(`    evalshard, third pass      ${docsRate(median(samples.docsWarm))} docs/s   ratio to spaCy ${(spacySeconds / median(samples.docsWarm)).toFixed(2)}`);
 console.log(`    spaCy Scorer(nlp).score    ${docsRate(spacySeconds)} docs/s`);
+console.log(`    floor: a fresh process that only reads and JSON.parses both files ${docsRate(median(samples.docsFloor)).trimStart()} docs/s   ratio to spaCy ${(spacySeconds / median(samples.docsFloor)).toFixed(2)}`);
 const ms = (seconds: number) => (seconds * 1000).toFixed(0).padStart(8);
 const seqevalSeconds = median(samples.seqeval);
 console.log(`  UNER EWT dev against perturbed tags (${sentenceFileDocs} documents, 2,001 sentences), seqeval default mode:`);
 console.log(`    evalshard, first pass      ${ms(median(samples.iobCold))} ms      ratio to seqeval ${(seqevalSeconds / median(samples.iobCold)).toFixed(2)} (speed)`);
 console.log(`    evalshard, third pass      ${ms(median(samples.iobWarm))} ms      ratio to seqeval ${(seqevalSeconds / median(samples.iobWarm)).toFixed(2)} (speed)`);
 console.log(`    seqeval classification_report ${ms(seqevalSeconds).trimStart().padStart(5)} ms`);
+console.log(`    floor: a fresh process that only reads both files and splits their lines at tabs ${ms(median(samples.iobFloor)).trimStart()} ms   ratio to seqeval ${(seqevalSeconds / median(samples.iobFloor)).toFixed(2)}`);
 
 // Merge throughput and finalize time over 100,000 partials of real document states.
 const distinct: Uint8Array[] = [];

@@ -13,7 +13,7 @@ import { evaluateWholeCorpus, startBenchWorker } from './benchWorker.js';
 import * as ort from 'onnxruntime-node';
 import { exactBatchingBench } from './exactBatchingBench.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const LIMITS = { maxDocs: 32, maxTokens: 8192 };
 const THREADS = 1;
 const TOKENIZE_CHUNK = 64;
