@@ -13,6 +13,7 @@ import type { PredictionWriter } from '../predictions/predictionWriter.js';
 import type { RangeProgress, RangeTotals } from '../evaluateRange.js';
 import { batchRunner, emptyRangeTotals } from '../inference/batchRunner.js';
 import { planWindows, type WindowPlan } from './planWindows.js';
+import type { EncodedWords, WordTokenizer } from './wordTokenizer.js';
 import { predictedDoc, type LabelScheme, type TokenAnnotation } from './predictedDoc.js';
 import { rowBatcher, type BatchingMode } from './rowBatcher.js';
 
@@ -57,6 +58,8 @@ interface WindowItem {
 
 /** Documents read ahead of the oldest unfinished one before waiting batches are run anyway. */
 const MAX_PENDING_FACTOR = 4;
+/** Documents whose words are on the tokenizer's threads while the model runs the batches before them. */
+const TOKENIZE_AHEAD = 8;
 
 /**
  * Evaluates a token classifier on the documents of one byte range: the gold
@@ -106,14 +109,13 @@ export async function evaluateTokenRange(params: EvaluateTokenRangeParams): Prom
     params.onProgress?.({ docs: totals.docs, tokens: totals.tokens, bytes: consumed });
   };
 
-  for await (const located of readDocs(params.path, task.format, { start: params.start, end: params.end, maxRecordBytes: params.maxRecordBytes || undefined })) {
+  const docs = readDocs(params.path, task.format, { start: params.start, end: params.end, maxRecordBytes: params.maxRecordBytes || undefined });
+  for await (const { located, encoded, tokenizeMs } of encodedAhead(docs, tokenizer)) {
     consumed = Math.max(consumed, Math.min(params.end, located.origin.byteOffset) - params.start);
-    const words = located.doc.tokens.map((token) => token.text);
-    const tokenizing = performance.now();
-    const { ids, firstSubwords } = await tokenizer.encode(words);
-    totals.tokenizeMs += performance.now() - tokenizing;
+    totals.tokenizeMs += tokenizeMs;
+    const { ids, firstSubwords } = encoded;
     const plan = planWindows(firstSubwords, ids.length, room);
-    const doc: PendingDoc = { located, plan, labels: new Int32Array(words.length).fill(-1), windowsLeft: 0, subwords: ids.length };
+    const doc: PendingDoc = { located, plan, labels: new Int32Array(located.doc.tokens.length).fill(-1), windowsLeft: 0, subwords: ids.length };
     const owned = plan.windows.map((): number[] => []);
     plan.owners.forEach((owner, word) => {
       if (owner !== null) owned[owner.window]!.push(word);
@@ -133,4 +135,25 @@ export async function evaluateTokenRange(params: EvaluateTokenRangeParams): Prom
   consumed = params.end - params.start;
   await finish();
   return totals;
+}
+
+interface EncodedDoc {
+  located: LocatedDoc;
+  encoded: EncodedWords;
+  tokenizeMs: number;
+}
+
+// The documents in order, each one's words handed to the tokenizer up to TOKENIZE_AHEAD documents before it
+// is needed, so tokenizing overlaps the model calls in between.
+async function* encodedAhead(docs: AsyncIterable<LocatedDoc>, tokenizer: WordTokenizer): AsyncGenerator<EncodedDoc> {
+  const queue: Array<Promise<EncodedDoc>> = [];
+  for await (const located of docs) {
+    const started = performance.now();
+    const next = tokenizer.encode(located.doc.tokens.map((token) => token.text)).then((encoded) => ({ located, encoded, tokenizeMs: performance.now() - started }));
+    // Awaited in its turn; until then a failure must not count as unhandled.
+    next.catch(() => undefined);
+    queue.push(next);
+    if (queue.length > TOKENIZE_AHEAD) yield await queue.shift()!;
+  }
+  while (queue.length > 0) yield await queue.shift()!;
 }

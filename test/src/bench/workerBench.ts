@@ -12,6 +12,7 @@ import { parseTextcatRecord } from '@evalshard/scorer';
 import { evaluateWholeCorpus, startBenchWorker } from './benchWorker.js';
 import * as ort from 'onnxruntime-node';
 import { exactBatchingBench } from './exactBatchingBench.js';
+import { tokenWorkerBench } from './tokenWorkerBench.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const LIMITS = { maxDocs: 32, maxTokens: 8192 };
@@ -167,5 +168,6 @@ async function textcatWorkerBench(label: string, modelDir: string, repeat: numbe
 console.log(`bench:worker — CPU execution provider, ${THREADS} intra-op thread each, ${ROUNDS} interleaved rounds, medians`);
 await textcatWorkerBench('demo model (bag of word pieces)', join(root, 'examples/spamassassin/model'), Number(process.env.BENCH_REPEAT ?? 4), true);
 await textcatWorkerBench('BERT-style spam classifier (examples/transformers/spam)', join(root, 'examples/transformers/spam/model'), 1, false);
+await tokenWorkerBench(root, dir, ROUNDS, THREADS);
 await exactBatchingBench(root, ROUNDS, THREADS);
 rmSync(dir, { recursive: true, force: true });
