@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
+import { expandPathPattern } from '../spec/pathPattern.js';
 import { compareCodePoints, InputError } from '@evalshard/scorer';
 
 export const BUNDLE_FILES = ['model.onnx', 'config.json', 'tokenizer.json'] as const;
@@ -21,14 +21,14 @@ export interface ResolvedModel {
  * them into place last (README).
  */
 export async function resolveModel(model: string): Promise<ResolvedModel> {
-  // A path that exists is taken as written, even with characters a glob would read ("models (v2)").
-  const pattern = isDynamicPattern(model) && (await stat(model).catch(() => undefined)) === undefined;
+  const expanded = await expandPathPattern(model, 'directories');
+  const pattern = expanded.pattern;
   if (!pattern && (await looksLikeBundle(model))) {
     await requireBundleFiles(model);
     return { path: model, chosenFrom: 1 };
   }
   const candidates = pattern
-    ? (await glob(model, { absolute: true, onlyDirectories: true })).map((path) => path.replace(/\/+$/, '')).sort(compareCodePoints)
+    ? expanded.paths.sort(compareCodePoints)
     : await subfolders(model);
   let newest: { path: string; time: number } | undefined;
   let complete = 0;

@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { DEFAULT_MAX_RECORD_BYTES, InputError } from '@evalshard/scorer';
-import { glob, isDynamicPattern } from 'tinyglobby';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { expandPathPattern } from './pathPattern.js';
 import type { ResolvedSpec } from './resolvedSpec.js';
 import { KNOWN_SPEC_KEYS, sizeSchema, specSchema, type ParsedSpec } from './specSchema.js';
 
@@ -139,8 +139,9 @@ export async function resolveSpec(
 async function expandCorpus(patterns: string[], field: string, label: string): Promise<string[]> {
   const files: string[] = [];
   for (const pattern of patterns) {
-    if (isDynamicPattern(pattern)) {
-      const matches = (await glob(pattern, { absolute: true, onlyFiles: true })).sort();
+    const expanded = await expandPathPattern(pattern, 'files');
+    if (expanded.pattern) {
+      const matches = expanded.paths.sort();
       if (matches.length === 0) {
         throw new InputError(`${label}: ${field}: the pattern ${pattern} matches no file`, { field, code: 'BAD_SPEC' });
       }

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { expect } from 'vitest';
 
 /**
  * Mutation fuzzing: a valid input, damaged by a few edits at random places.
@@ -86,7 +87,10 @@ export function applyMutations(input: Uint8Array, edits: readonly Mutation[]): B
 /** The seed of this run: EVALSHARD_FUZZ_SEED to repeat one, else fresh. */
 export function fuzzSeed(): number {
   const given = process.env.EVALSHARD_FUZZ_SEED;
-  return given === undefined || given === '' ? Math.floor(Math.random() * 2 ** 31) : Number(given);
+  const seed = given === undefined || given === '' ? Math.floor(Math.random() * 2 ** 31) : Number(given);
+  // Said before the cases run: a case that takes the process down (out of memory) leaves no report to print it.
+  process.stderr.write(`fuzz seed ${seed} (${expect.getState().currentTestName ?? 'fuzz'})\n`);
+  return seed;
 }
 
 /** Cases per target: EVALSHARD_FUZZ_CASES, else `defaultCases`. */
