@@ -42,6 +42,23 @@ describe('CoNLL-U and IOB documents over any split into byte ranges', () => {
   });
 });
 
+describe('a range that starts inside a character', () => {
+  it.each([
+    ['UD sentences', UD_SENTENCES, 'conllu'],
+    ['UNER dev', UNER, 'iob'],
+  ] as const)('%s: split inside every multibyte character of a stretch, still read once each', async (_name, path, format) => {
+    const bytes = readFileSync(path);
+    const whole = await docsIn(path, format, 0, bytes.length);
+    // Continuation bytes of UTF-8 sequences: a cut there leaves the range's first line undecodable.
+    const inside = [...bytes.keys()].filter((i) => (bytes[i]! & 0xc0) === 0x80).slice(0, 40);
+    expect(inside.length).toBeGreaterThan(0);
+    for (const cut of inside) {
+      const pieces = [...(await docsIn(path, format, 0, cut)), ...(await docsIn(path, format, cut, bytes.length))];
+      expect(pieces, `cut at byte ${cut}`).toEqual(whole);
+    }
+  });
+});
+
 describe('# newdoc grouping', () => {
   it('is read from the whole first block, however long', async () => {
     // A first sentence of about 40 KB whose # newdoc comes after its first 16 KB, then sentences of two documents.

@@ -33,18 +33,16 @@ const CHUNK_BYTES = 64 << 10;
 export async function* readLineBlocks(path: string, start: number, startLine?: number, firstReadBytes = CHUNK_BYTES): AsyncGenerator<LineBlock> {
   const position = await positionOf(path, start);
   let seekingBlock = !position.blockStart;
-  // A start inside a line reads the line's rest first: no evidence of a blank line.
-  let partialLine = !position.lineStart;
   let block: LineBlock | undefined;
   let lineNumber = start === 0 ? 1 : startLine ?? 0;
-  for await (const lines of readLines(path, start, firstReadBytes)) for (const line of lines) {
+  // A start inside a line skips the line's rest unread (no evidence of a blank line), and undecoded:
+  // the range may start inside a character.
+  const partialLine = !position.lineStart;
+  if (partialLine && lineNumber > 0) lineNumber++;
+  for await (const lines of readLines(path, start, firstReadBytes, partialLine)) for (const line of lines) {
     line.number = lineNumber;
     if (lineNumber > 0) lineNumber++;
     const blank = isBlank(line.text);
-    if (partialLine) {
-      partialLine = false;
-      continue;
-    }
     if (seekingBlock) {
       if (blank) seekingBlock = false;
       continue;
@@ -69,7 +67,7 @@ function isBlank(text: string): boolean {
 
 // The lines of a chunk at a time: one await per chunk, not per line. The first read may be shorter,
 // for a caller that wants only the first lines.
-async function* readLines(path: string, start: number, firstReadBytes: number): AsyncGenerator<Line[]> {
+async function* readLines(path: string, start: number, firstReadBytes: number, skipFirstLine: boolean): AsyncGenerator<Line[]> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -82,12 +80,20 @@ async function* readLines(path: string, start: number, firstReadBytes: number): 
     let position = start;
     let carry = Buffer.alloc(0);
     let carryOffset = start;
+    let skipping = skipFirstLine;
     reading = handle.read(chunk, 0, Math.min(firstReadBytes, CHUNK_BYTES), position);
     for (;;) {
       const { bytesRead } = await reading;
       if (bytesRead === 0) break;
       position += bytesRead;
-      const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      let data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      if (skipping) {
+        const newline = data.indexOf(0x0a);
+        const skipped = newline < 0 ? data.length : newline + 1;
+        skipping = newline < 0;
+        data = data.subarray(skipped);
+        carryOffset += skipped;
+      }
       const cursor = data.lastIndexOf(0x0a) + 1;
       const lines = splitLines(data.subarray(0, cursor), path, carryOffset);
       // Copy: the chunk buffer is reused by the next read.
