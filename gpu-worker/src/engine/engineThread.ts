@@ -3,7 +3,7 @@
 // health checks, write progress and keep-alive pings, and take cancellations
 // while a model call runs (onnxruntime-node runs a call on its caller's thread).
 import { parentPort, workerData } from 'node:worker_threads';
-import type { EvaluateShardEvent } from '@evalshard/proto';
+import type { DescribeModelResponse, EvaluateShardEvent } from '@evalshard/proto';
 import { ModelCache } from '../bundle/modelCache.js';
 import { describeModel } from './describeModel.js';
 import { errorRecord, type EngineInit, type EngineReply, type EngineRequest } from './engineProtocol.js';
@@ -41,7 +41,7 @@ port.on('message', (message: EngineRequest) => {
   }
 });
 
-async function settle(id: number, work: () => Promise<Omit<Extract<EngineReply, { type: 'done' }>, 'type' | 'id'>>): Promise<void> {
+async function settle(id: number, work: () => Promise<{ model?: DescribeModelResponse }>): Promise<void> {
   try {
     post({ type: 'done', id, ...(await work()) });
   } catch (error) {

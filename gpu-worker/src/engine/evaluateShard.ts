@@ -6,15 +6,15 @@ import {
 } from '@evalshard/proto';
 import { InputError, decodeScorerOptions, formatOf, initMetricStates, type DocFormat } from '@evalshard/scorer';
 import type { ModelCache } from '../bundle/modelCache.js';
-import { evaluateRange, type RangeProgress, type RangeTotals } from '../evaluateRange.js';
+import { evaluateRange, type RangeTotals } from '../evaluateRange.js';
 import { PredictionWriter, predictionFileName } from '../predictions/predictionWriter.js';
+import { progressWriter } from './progressWriter.js';
 import { resultEvent } from './resultEvent.js';
 import { simulateRange } from './simulatedRange.js';
 import { evaluateTokenRange, type TokenTask } from '../tokens/evaluateTokenRange.js';
 import { LABEL_SCHEMES, type LabelScheme, type TokenAnnotation } from '../tokens/predictedDoc.js';
 import type { BatchingMode } from '../tokens/rowBatcher.js';
 
-const PROGRESS_INTERVAL_MS = 250;
 const DEFAULT_BATCH = { maxDocs: 32, maxTokens: 8192, maxSequenceLength: 0 };
 
 /** What a shard runs with on the evaluation thread. */
@@ -50,7 +50,6 @@ export async function evaluateShard(
   }
   const scorer = decodeScorerOptions(request.scorer);
   const states = initMetricStates(scorer);
-  let lastProgress = 0;
   const common = {
     bundle,
     path: range.path,
@@ -59,12 +58,7 @@ export async function evaluateShard(
     states,
     batch: { ...DEFAULT_BATCH, ...nonZero(request.batch) },
     signal,
-    onProgress: (progress: RangeProgress) => {
-      const now = performance.now();
-      if (now - lastProgress < PROGRESS_INTERVAL_MS) return;
-      lastProgress = now;
-      write({ event: { $case: 'progress', value: progress } });
-    },
+    onProgress: progressWriter(write),
   };
   const batching = batchingOf(request.batching);
   const tokenTask = request.tokenTask === undefined ? undefined : tokenTaskOf(request.tokenTask, range.path, batching);

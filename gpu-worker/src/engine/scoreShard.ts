@@ -8,10 +8,10 @@ import {
   updateMetricStates,
   type DocFormat,
 } from '@evalshard/scorer';
+import { progressWriter } from './progressWriter.js';
 import { resultEvent } from './resultEvent.js';
 
 const FORMATS = new Set<string>(['jsonl', 'conllu', 'iob']);
-const PROGRESS_INTERVAL_MS = 250;
 
 /**
  * Scores one shard of predictions that already exist: reads the gold and the
@@ -35,7 +35,7 @@ export async function scoreShard(
   const options = decodeScorerOptions(request.scorer);
   const states = initMetricStates(options);
   let docs = 0;
-  let lastProgress = 0;
+  const progress = progressWriter(write);
   const examples = pairDocs(
     readDocs(gold.path, format, { start: gold.start, end: gold.end, startLine: gold.startLine || 1 }),
     readDocs(predicted.path, format, { start: predicted.start, end: predicted.end, startLine: predicted.startLine || 1, role: 'predicted' }),
@@ -47,11 +47,7 @@ export async function scoreShard(
     updateMetricStates(states, example);
     scoreMs += performance.now() - folding;
     docs += 1;
-    const now = performance.now();
-    if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
-      lastProgress = now;
-      write({ event: { $case: 'progress', value: { docs, tokens: 0, bytes: 0 } } });
-    }
+    progress({ docs, tokens: 0, bytes: 0 });
   }
   const counts = { docs, tokens: 0, bytes: gold.end - gold.start, skippedCount: 0, skipped: [] };
   const wallMs = Math.round(performance.now() - started);

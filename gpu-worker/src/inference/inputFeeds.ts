@@ -35,24 +35,21 @@ function fill(
   width: number,
   valueAt: (ids: readonly number[], column: number) => number,
 ): void {
-  if (data instanceof Int32Array) {
-    rows.forEach((ids, row) => {
-      for (let column = 0; column < width; column++) data[row * width + column] = valueAt(ids, column);
-    });
-  } else if (LITTLE_ENDIAN) {
-    const halves = new Int32Array(data.buffer, data.byteOffset, data.length * 2);
-    rows.forEach((ids, row) => {
-      for (let column = 0; column < width; column++) {
-        const value = valueAt(ids, column);
-        const at = 2 * (row * width + column);
-        halves[at] = value;
-        // The high half sign-extends the low one.
-        halves[at + 1] = value < 0 ? -1 : 0;
-      }
-    });
-  } else {
+  if (data instanceof BigInt64Array && !LITTLE_ENDIAN) {
     rows.forEach((ids, row) => {
       for (let column = 0; column < width; column++) data[row * width + column] = BigInt(valueAt(ids, column));
     });
+    return;
   }
+  // int32 elements one to a slot; int64 ones as a low half, then a high half that sign-extends it.
+  const stride = data instanceof Int32Array ? 1 : 2;
+  const halves = data instanceof Int32Array ? data : new Int32Array(data.buffer, data.byteOffset, data.length * 2);
+  rows.forEach((ids, row) => {
+    for (let column = 0; column < width; column++) {
+      const value = valueAt(ids, column);
+      const at = stride * (row * width + column);
+      halves[at] = value;
+      if (stride === 2) halves[at + 1] = value < 0 ? -1 : 0;
+    }
+  });
 }
