@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateTokenRange, loadModelBundle, type BatchingMode, type RangeTotals } from '@evalshard/gpu-worker';
 import { initMetricStates } from '@evalshard/scorer';
+import { median } from './median.js';
 
 const LIMITS = { maxDocs: 32, maxTokens: 4096, maxSequenceLength: 0 };
 const BUNDLES = [
@@ -41,7 +42,6 @@ export async function exactBatchingBench(root: string, rounds: number, threads: 
         last[batching] = totals;
       }
     }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const { docs, tokens } = last.fixed!;
     for (const batching of ['fixed', 'dynamic'] as const) {
       const totals = last[batching]!;

@@ -33,6 +33,7 @@ import {
   type ScorerOptions,
 } from '@evalshard/scorer';
 import { perturbIob } from '../helpers/perturb.js';
+import { median } from './median.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 4);
@@ -79,7 +80,6 @@ function reference(kind: 'spacy' | 'seqeval', gold: string, pred: string): { doc
   return JSON.parse(output.trim().split('\n').pop()!) as { docs: number; seconds: number };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const samples = {
   docsCold: [] as number[],

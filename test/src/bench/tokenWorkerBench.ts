@@ -11,6 +11,7 @@ import { streamShard } from '@evalshard/orchestrator';
 import { encodeScorerOptions, readDocs } from '@evalshard/scorer';
 import type * as ort from 'onnxruntime-node';
 import { startBenchWorker } from './benchWorker.js';
+import { median } from './median.js';
 
 const LIMITS = { maxDocs: 32, maxTokens: 4096 };
 const BUNDLES = [
@@ -102,7 +103,6 @@ export async function tokenWorkerBench(root: string, dir: string, rounds: number
       seconds.plain.push(plain.seconds);
       seconds.worker.push(ours.seconds);
     }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const rate = (values: number[]) => (docs / median(values)).toFixed(0).padStart(6);
     console.log(`  ${spec.name.padEnd(12)} plain loop (read, tokenize, windows, infer, argmax) ${rate(seconds.plain)} docs/s`);
     console.log(`  ${spec.name.padEnd(12)} evalshard worker over gRPC (… and score)             ${rate(seconds.worker)} docs/s`);

@@ -13,6 +13,7 @@ import { evaluateWholeCorpus, startBenchWorker } from './benchWorker.js';
 import * as ort from 'onnxruntime-node';
 import { exactBatchingBench } from './exactBatchingBench.js';
 import { tokenWorkerBench } from './tokenWorkerBench.js';
+import { median } from './median.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const LIMITS = { maxDocs: 32, maxTokens: 8192 };
@@ -20,7 +21,6 @@ const THREADS = 1;
 const TOKENIZE_CHUNK = 64;
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'evalshard-bench-'));
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
  * One text classifier: the worker over gRPC against a plain loop over the
