@@ -3,12 +3,14 @@ import {
   asJsonValue,
   finalizeMetricStates,
   initMetricStates,
+  iobSeqevalPass,
   pairDocs,
   readDocs,
   reportedFamilies,
   scorerDigest,
   updateMetricStates,
   type DocFormat,
+  type MetricStates,
   type ScorerOptions,
 } from '@evalshard/scorer';
 import { fileSha256 } from '@evalshard/gpu-worker';
@@ -30,32 +32,24 @@ export async function scoreSinglePass(input: ScoreInput): Promise<ScoreReport> {
   const started = performance.now();
   const goldBytes = (await stat(input.gold)).size;
   const predictedBytes = (await stat(input.predicted)).size;
-  // The digests read the files beside the scoring pass, their reads overlapping its parsing.
-  const digests = Promise.all([fileSha256(input.gold), fileSha256(input.predicted)]);
-  digests.catch(() => undefined); // a missing file fails the reader first; this one is awaited only on success
-  const states = initMetricStates(input.options);
-  let docs = 0;
   const scoreStarted = performance.now();
-  const gold = readDocs(input.gold, input.format, { start: 0, end: goldBytes });
-  const predicted = readDocs(input.predicted, input.format, { start: 0, end: predictedBytes, role: 'predicted' });
-  for await (const example of pairDocs(gold, predicted)) {
-    updateMetricStates(states, example);
-    docs += 1;
-    if (docs % 1000 === 0) input.onProgress?.(docs, 0, goldBytes);
-  }
+  // seqeval alone over IOB files takes a pass over their bytes where it can: the same states, and the
+  // files' digests taken as they are read.
+  const bytePass =
+    input.format === 'iob' ? await iobSeqevalPass(input.gold, input.predicted, input.options, (docs, bytes) => input.onProgress?.(docs, bytes, goldBytes)) : null;
+  const { states, docs, digests } = bytePass ?? (await documentPass(input, goldBytes, predictedBytes));
   const scoreMs = Math.round(performance.now() - scoreStarted);
   const finalizeStarted = performance.now();
   const scores = asJsonValue(finalizeMetricStates(states, { onlyAnnotated: input.options.onlyAnnotated }));
   const finalizeMs = Math.round(performance.now() - finalizeStarted);
-  const [goldDigest, predictedDigest] = await digests;
   return {
     scores,
     run: {
       runId: input.runId,
       mode: 'single-pass',
       workflowId: null,
-      gold: { path: input.gold, bytes: goldBytes, digest: goldDigest },
-      predicted: { path: input.predicted, bytes: predictedBytes, digest: predictedDigest },
+      gold: { path: input.gold, bytes: goldBytes, digest: digests.gold },
+      predicted: { path: input.predicted, bytes: predictedBytes, digest: digests.predicted },
       format: input.format,
       families: reportedFamilies(states, { onlyAnnotated: input.options.onlyAnnotated }),
       scorer: { digest: scorerDigest(input.options), options: { ...input.options } },
@@ -67,4 +61,25 @@ export async function scoreSinglePass(input: ScoreInput): Promise<ScoreReport> {
       finishedAt: new Date().toISOString(),
     },
   };
+}
+
+// Document by document, as the workers score a shard; the digests read the files beside it.
+async function documentPass(
+  input: ScoreInput,
+  goldBytes: number,
+  predictedBytes: number,
+): Promise<{ states: MetricStates; docs: number; digests: { gold: string; predicted: string } }> {
+  const digests = Promise.all([fileSha256(input.gold), fileSha256(input.predicted)]);
+  digests.catch(() => undefined); // a missing file fails the reader first; this one is awaited only on success
+  const states = initMetricStates(input.options);
+  let docs = 0;
+  const gold = readDocs(input.gold, input.format, { start: 0, end: goldBytes });
+  const predicted = readDocs(input.predicted, input.format, { start: 0, end: predictedBytes, role: 'predicted' });
+  for await (const example of pairDocs(gold, predicted)) {
+    updateMetricStates(states, example);
+    docs += 1;
+    if (docs % 1000 === 0) input.onProgress?.(docs, 0, goldBytes);
+  }
+  const [goldDigest, predictedDigest] = await digests;
+  return { states, docs, digests: { gold: goldDigest, predicted: predictedDigest } };
 }

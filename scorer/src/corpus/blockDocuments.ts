@@ -46,7 +46,7 @@ export async function usesNewdoc(blocks: AsyncIterable<LineBlock>): Promise<bool
   return false;
 }
 
-function isNewdoc(line: { text: string }): boolean {
+export function isNewdoc(line: { text: string }): boolean {
   return line.text.charCodeAt(0) === 0x23 && /^#\s*newdoc\b/.test(line.text);
 }
 

@@ -79,7 +79,7 @@ function isDigits(text: string, end: number): boolean {
 }
 
 // /^(O|[BIESLU]-.+)$/ without a regular expression per token: "." stops at line terminators.
-function isTag(tag: string): boolean {
+export function isTag(tag: string): boolean {
   if (tag === 'O') return true;
   if (tag.length < 3 || tag.charCodeAt(1) !== 0x2d || !'BIESLU'.includes(tag[0]!)) return false;
   for (let i = 2; i < tag.length; i++) {

@@ -4,7 +4,8 @@ import { compareCodePoints } from '../json/orderedJson.js';
 import { PrfMap } from '../prf/prfMap.js';
 import { foldEncodedCounts } from '../prf/prfWire.js';
 import { numpyPairwiseSum } from '../summation/numpyPairwiseSum.js';
-import { conllChunks, type Chunk } from './conllChunks.js';
+import { conllChunkIds, countChunkIds } from './conllChunks.js';
+import { TagIds } from './tagIds.js';
 import { strictChunks, type TagScheme } from './strictChunks.js';
 
 export interface SeqevalOptions {
@@ -28,6 +29,11 @@ export function seqevalFamily(options: SeqevalOptions): ScoreFamily<PrfMap> {
       code: 'BAD_SCORER',
     });
   }
+  // Per family: tags read once, scratch reused across sentences.
+  const tags = new TagIds();
+  const ids: number[] = [];
+  const goldChunks: number[] = [];
+  const predictedChunks: number[] = [];
   return {
     name: 'seqeval',
     init: () => new PrfMap(),
@@ -53,9 +59,20 @@ export function seqevalFamily(options: SeqevalOptions): ScoreFamily<PrfMap> {
             { code: 'TAG_COUNT_MISMATCH' },
           );
         }
-        const chunks = (tags: string[], side: string): Chunk[] =>
-          options.mode === 'strict' ? strictChunks(tags, options.scheme!, () => `document ${id}, sentence ${s + 1} (${side})`) : conllChunks(tags);
-        countChunks(state, chunks(goldTags, 'gold'), chunks(predictedTags, 'predicted'));
+        const chunks = (sequence: string[], side: string, out: number[]): number[] => {
+          out.length = 0;
+          if (options.mode === 'strict') {
+            for (const chunk of strictChunks(sequence, options.scheme!, () => `document ${id}, sentence ${s + 1} (${side})`)) {
+              out.push(tags.typeId(chunk.type), chunk.start, chunk.end);
+            }
+            return out;
+          }
+          tags.bound();
+          for (let i = 0; i < sequence.length; i++) ids[i] = tags.idOf(sequence[i]!);
+          conllChunkIds(ids, sequence.length, tags, out);
+          return out;
+        };
+        countChunkIds((type) => state.get(tags.typeNames[type]!), chunks(goldTags, 'gold', goldChunks), chunks(predictedTags, 'predicted', predictedChunks));
       }
     },
     merge: (left, right) => left.addAll(right),
@@ -64,28 +81,6 @@ export function seqevalFamily(options: SeqevalOptions): ScoreFamily<PrfMap> {
     encode: (state) => ({ counts: state.toEntries() }),
     decode: (message) => PrfMap.fromEntries(message.counts),
   };
-}
-
-/**
- * Adds one sentence's chunks to the counts: seqeval's sets of (type, start,
- * end), matched in one walk. Both chunkers close at most one chunk per token
- * and in token order, so ends strictly increase and a predicted chunk can
- * only match the gold chunk that ends where it does.
- */
-function countChunks(state: PrfMap, gold: Chunk[], predicted: Chunk[]): void {
-  for (const chunk of gold) state.get(chunk.type).fn += 1;
-  for (const chunk of predicted) state.get(chunk.type).fp += 1;
-  let g = 0;
-  for (const chunk of predicted) {
-    while (g < gold.length && gold[g]!.end < chunk.end) g++;
-    const candidate = gold[g];
-    if (candidate !== undefined && candidate.end === chunk.end && candidate.start === chunk.start && candidate.type === chunk.type) {
-      const counts = state.get(chunk.type);
-      counts.tp += 1;
-      counts.fp -= 1;
-      counts.fn -= 1;
-    }
-  }
 }
 
 /** precision_recall_fscore_support with numpy's operation order, for each average. */

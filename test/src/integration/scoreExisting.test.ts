@@ -81,6 +81,20 @@ describe('evalshard score on real corpora', () => {
     expectSameScores(distributed.scores, single.scores);
   });
 
+  it('UNER EWT dev, seqeval alone: the single pass over the files\' bytes equals 16 shards of documents, digests included', async () => {
+    const predicted = join(dir, 'uner-predicted-seqeval.iob2');
+    writeFileSync(predicted, perturbIob(readFileSync(UNER_DEV, 'utf8'), 11));
+    const flags: ScoreFlags = { scorers: ['seqeval'] };
+    const single = await singleProcess(UNER_DEV, predicted, 'iob', flags);
+    expect(single.run.families).toEqual(['seqeval']);
+    expect(single.scores.seqeval_f).toBeGreaterThan(0.5);
+    expect(single.scores.seqeval_f).toBeLessThan(1);
+    const distributed = await sharded(UNER_DEV, predicted, 'iob', 16, flags);
+    expectSameScores(distributed.scores, single.scores);
+    expect(single.run.docs).toBe(distributed.run.docs);
+    expect([single.run.gold.digest, single.run.predicted.digest]).toEqual([distributed.run.gold.digest, distributed.run.predicted.digest]);
+  });
+
   it('JSONL documents with every annotation: 7 shards equal one process, deps quirk and bootstrap intervals included', async () => {
     const fixture = JSON.parse(readFileSync(repoPath('test/fixtures/docs-oracle.json'), 'utf8')) as {
       cases: Array<{ docs: Array<{ gold: string; pred: string }>; error?: string }>;
