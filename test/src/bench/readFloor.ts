@@ -1,6 +1,7 @@
 // A child of bench:scorer: the least a fresh Node process can do with the benchmark's files, timed as
 // timedScore times a pass: read both, split them into lines, and JSON.parse each line (jsonl) or split
-// it at tabs (iob). No scoring: what no scorer on this runtime can go below on a first pass.
+// it at tabs (iob). No scoring: what no scorer that reads records or lines as strings can go below on a first pass
+// (the IOB seqeval pass reads bytes in WebAssembly, and does).
 //   node test/dist/bench/readFloor.js GOLD PRED FORMAT
 import { readFile } from 'node:fs/promises';
 
