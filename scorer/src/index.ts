@@ -46,6 +46,7 @@ export * from './corpus/index.js';
 export const SCORER_MAIN_PATH = new URL('./main.js', import.meta.url).pathname;
 export { seqevalFamily, type SeqevalOptions } from './seqeval/seqevalFamily.js';
 export { iobSeqevalPass, type IobSeqevalPass } from './seqeval/iobSeqevalPass.js';
+export { documentPass } from './documentPass.js';
 export { TAG_SCHEMES, type TagScheme } from './seqeval/strictChunks.js';
 export { ExactSum } from './summation/exactSum.js';
 export { parseJson, stringifyJson, asJsonValue, entriesOf, propertyOf, isIndexKey, compareCodePoints } from './json/orderedJson.js';

@@ -1,14 +1,11 @@
 import { stat } from 'node:fs/promises';
 import {
   asJsonValue,
+  documentPass,
   finalizeMetricStates,
-  initMetricStates,
   iobSeqevalPass,
-  pairDocs,
-  readDocs,
   reportedFamilies,
   scorerDigest,
-  updateMetricStates,
   type DocFormat,
   type MetricStates,
   type ScorerOptions,
@@ -37,7 +34,7 @@ export async function scoreSinglePass(input: ScoreInput): Promise<ScoreReport> {
   // files' digests taken as they are read.
   const bytePass =
     input.format === 'iob' ? await iobSeqevalPass(input.gold, input.predicted, input.options, (docs, bytes) => input.onProgress?.(docs, bytes, goldBytes)) : null;
-  const { states, docs, digests } = bytePass ?? (await documentPass(input, goldBytes, predictedBytes));
+  const { states, docs, digests } = bytePass ?? (await documentPassWithDigests(input, goldBytes));
   const scoreMs = Math.round(performance.now() - scoreStarted);
   const finalizeStarted = performance.now();
   const scores = asJsonValue(finalizeMetricStates(states, { onlyAnnotated: input.options.onlyAnnotated }));
@@ -64,22 +61,10 @@ export async function scoreSinglePass(input: ScoreInput): Promise<ScoreReport> {
 }
 
 // Document by document, as the workers score a shard; the digests read the files beside it.
-async function documentPass(
-  input: ScoreInput,
-  goldBytes: number,
-  predictedBytes: number,
-): Promise<{ states: MetricStates; docs: number; digests: { gold: string; predicted: string } }> {
+async function documentPassWithDigests(input: ScoreInput, goldBytes: number): Promise<{ states: MetricStates; docs: number; digests: { gold: string; predicted: string } }> {
   const digests = Promise.all([fileSha256(input.gold), fileSha256(input.predicted)]);
   digests.catch(() => undefined); // a missing file fails the reader first; this one is awaited only on success
-  const states = initMetricStates(input.options);
-  let docs = 0;
-  const gold = readDocs(input.gold, input.format, { start: 0, end: goldBytes });
-  const predicted = readDocs(input.predicted, input.format, { start: 0, end: predictedBytes, role: 'predicted' });
-  for await (const example of pairDocs(gold, predicted)) {
-    updateMetricStates(states, example);
-    docs += 1;
-    if (docs % 1000 === 0) input.onProgress?.(docs, 0, goldBytes);
-  }
-  const [goldDigest, predictedDigest] = await digests;
-  return { states, docs, digests: { gold: goldDigest, predicted: predictedDigest } };
+  const { states, docs } = await documentPass(input.gold, input.predicted, input.format, input.options, (docs) => input.onProgress?.(docs, 0, goldBytes));
+  const [gold, predicted] = await digests;
+  return { states, docs, digests: { gold, predicted } };
 }

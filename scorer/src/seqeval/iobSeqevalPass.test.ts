@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pairDocs } from '../corpus/pairDocs.js';
-import { readDocs } from '../corpus/readDocs.js';
+import { documentPass } from '../documentPass.js';
 import { stringifyJson } from '../json/orderedJson.js';
-import { encodeMetricStates, finalizeMetricStates, initMetricStates, updateMetricStates } from '../metricStates.js';
+import { encodeMetricStates, finalizeMetricStates, type MetricStates } from '../metricStates.js';
 import type { ScorerOptions } from '../scorerOptions.js';
 import { oracleFixturePaths, orderedEntries, readOracleJson } from '../testing/oracleFixtures.js';
 import { iobSeqevalPass } from './iobSeqevalPass.js';
@@ -30,23 +29,16 @@ function files(gold: string | Buffer, predicted: string | Buffer): { gold: strin
 type Outcome = { scores: string; states: string; docs: number; annotated: number } | { error: string };
 
 // The document path, as scoreSinglePass runs it when the byte pass gives null.
-async function documentPass(gold: string, predicted: string, options: ScorerOptions): Promise<Outcome> {
+async function documentOutcome(gold: string, predicted: string, options: ScorerOptions): Promise<Outcome> {
   try {
-    const states = initMetricStates(options);
-    let docs = 0;
-    const golds = readDocs(gold, 'iob', { start: 0, end: statSync(gold).size });
-    const predictions = readDocs(predicted, 'iob', { start: 0, end: statSync(predicted).size, role: 'predicted' });
-    for await (const example of pairDocs(golds, predictions)) {
-      updateMetricStates(states, example);
-      docs++;
-    }
+    const { states, docs } = await documentPass(gold, predicted, 'iob', options);
     return outcome(states, docs);
   } catch (error) {
     return { error: (error as Error).message };
   }
 }
 
-function outcome(states: ReturnType<typeof initMetricStates>, docs: number): Outcome {
+function outcome(states: MetricStates, docs: number): Outcome {
   return {
     scores: stringifyJson(finalizeMetricStates(states, { onlyAnnotated: true })),
     states: JSON.stringify(encodeMetricStates(states)),
@@ -66,7 +58,7 @@ async function sameAsDocuments(gold: string | Buffer, predicted: string | Buffer
   const paths = files(gold, predicted);
   const bytes = await iobSeqevalPass(paths.gold, paths.predicted, options);
   if (bytes === null) return false;
-  expect(await documentPass(paths.gold, paths.predicted, options)).toEqual(outcome(bytes.states, bytes.docs));
+  expect(await documentOutcome(paths.gold, paths.predicted, options)).toEqual(outcome(bytes.states, bytes.docs));
   expect(bytes.digests).toEqual({ gold: sha256(paths.gold), predicted: sha256(paths.predicted) });
   return true;
 }
@@ -190,14 +182,14 @@ describe('seqeval on the bytes of IOB files, against the document path', () => {
     const crlf = text.replace(/\n/g, '\r\n');
     const paths = files(crlf, crlf);
     expect(await iobSeqevalPass(paths.gold, paths.predicted, SEQEVAL)).toBeNull();
-    expect(await documentPass(paths.gold, paths.predicted, SEQEVAL)).toMatchObject({ docs: 1 });
+    expect(await documentOutcome(paths.gold, paths.predicted, SEQEVAL)).toMatchObject({ docs: 1 });
   });
 
   it('a byte order mark on both sides, before a line whose third and last fields differ: not read as part of its index', async () => {
     const text = '\ufeff1\tParis\tB-LOC\tI-MISC\n2\tis\tO\tO\n\n1\tRome\tB-LOC\tO\n';
     const predicted = text.replace('Rome\tB-LOC', 'Rome\tO');
     expect(await sameAsDocuments(text, predicted)).toBe(false);
-    expect(await documentPass(files(text, predicted).gold, files(text, predicted).predicted, SEQEVAL)).toMatchObject({ docs: 2 });
+    expect(await documentOutcome(files(text, predicted).gold, files(text, predicted).predicted, SEQEVAL)).toMatchObject({ docs: 2 });
   });
 
   it('other families, strict mode or a bootstrap: null (the document path scores them)', async () => {

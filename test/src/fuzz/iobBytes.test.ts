@@ -1,7 +1,7 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { finalizeMetricStates, initMetricStates, iobSeqevalPass, pairDocs, readDocs, stringifyJson, updateMetricStates, type ScorerOptions } from '@evalshard/scorer';
+import { documentPass, finalizeMetricStates, iobSeqevalPass, stringifyJson, type MetricStates, type ScorerOptions } from '@evalshard/scorer';
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/corpora.js';
 import { repoPath } from '../helpers/paths.js';
@@ -21,21 +21,16 @@ const dir = scratchDir('evalshard-fuzz-iob-bytes-');
 const blocks = readFileSync(repoPath('test/data/uner-english-ewt/en_ewt-ud-dev.iob2'), 'utf8').slice(0, 60_000).split(/\n\n/).slice(0, -1);
 const seeds = Array.from({ length: 100 }, (_, i) => `${blocks.slice((i * 7) % blocks.length, ((i * 7) % blocks.length) + 1 + (i % 4)).join('\n\n')}\n\n`);
 
-async function documentPass(gold: string, predicted: string): Promise<string> {
+async function documentOutcome(gold: string, predicted: string): Promise<string> {
   try {
-    const states = initMetricStates(SEQEVAL);
-    let docs = 0;
-    const golds = readDocs(gold, 'iob', { start: 0, end: statSync(gold).size });
-    const predictions = readDocs(predicted, 'iob', { start: 0, end: statSync(predicted).size, role: 'predicted' });
-    for await (const example of pairDocs(golds, predictions)) {
-      updateMetricStates(states, example);
-      docs++;
-    }
-    return `${docs} ${states.slots[0]!.annotatedDocs} ${stringifyJson(finalizeMetricStates(states))}`;
+    const { states, docs } = await documentPass(gold, predicted, 'iob', SEQEVAL);
+    return outcome(states, docs);
   } catch (error) {
     return `error: ${(error as Error).message}`;
   }
 }
+
+const outcome = (states: MetricStates, docs: number) => `${docs} ${states.slots[0]!.annotatedDocs} ${stringifyJson(finalizeMetricStates(states))}`;
 
 describe('the IOB byte pass, fuzzed', () => {
   it(`gives the document path's scores on ${CASES.toLocaleString('en-US')} damaged inputs, or leaves them to it`, async () => {
@@ -62,7 +57,7 @@ describe('the IOB byte pass, fuzzed', () => {
             return;
           }
           outcomes.bytes++;
-          expect(`${bytes.docs} ${bytes.states.slots[0]!.annotatedDocs} ${stringifyJson(finalizeMetricStates(bytes.states))}`).toBe(await documentPass(gold, predicted));
+          expect(outcome(bytes.states, bytes.docs)).toBe(await documentOutcome(gold, predicted));
         },
       ),
       { numRuns: CASES, seed, endOnFailure: true },
