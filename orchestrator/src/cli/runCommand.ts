@@ -13,6 +13,7 @@ import type { GateSpec } from '../runTypes.js';
 import { workflowUiLink } from '../stack/stackFile.js';
 import { gateVerdict } from './gateVerdict.js';
 import { describeFailure } from './describeFailure.js';
+import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_REGRESSED, isBusyStateDir } from './exitCodes.js';
 import { ProgressLine } from './progressLine.js';
 import { RunStack, withInterrupts } from './runStack.js';
 import { scoreTable } from './scoreTable.js';
@@ -42,16 +43,6 @@ export interface RunCommandOptions {
   notify?: string;
   temporalUi?: string;
   temporalAccess?: TemporalAccessFlags;
-}
-
-export const EXIT_FAILED = 1;
-export const EXIT_BAD_INPUT = 2;
-export const EXIT_REGRESSED = 3;
-export const EXIT_INTERRUPTED = 130;
-
-/** Another run holds the embedded stack's state directory: the command line must change. */
-export function isBusyStateDir(error: unknown): boolean {
-  return error instanceof InputError && error.code === 'STATE_DIR_BUSY';
 }
 
 /** `evalshard run`: returns the process exit code. */

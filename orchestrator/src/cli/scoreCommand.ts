@@ -3,15 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { formatOf, type DocFormat } from '@evalshard/scorer';
 import { loadScoreConfig, type ScoreConfig } from '../score/scoreConfig.js';
-import { scoreDistributed, scoreWorkflowIdFor } from '../score/scoreDistributed.js';
 import { singlePassScoreOptions, type ScoreFlags } from '../score/scoreOptions.js';
 import type { ScoreReport } from '../score/scoreReport.js';
 import { scoreSinglePass } from '../score/scoreSinglePass.js';
-import { describeFailure } from './describeFailure.js';
 import { ProgressLine } from './progressLine.js';
-import { workflowUiLink } from '../stack/stackFile.js';
-import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, isBusyStateDir } from './runCommand.js';
-import { RunStack, withInterrupts } from './runStack.js';
+import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, isBusyStateDir } from './exitCodes.js';
+import type { RunStack } from './runStack.js';
 import { scoreTable } from './scoreTable.js';
 import { writeJsonReport } from './writeJsonReport.js';
 
@@ -39,7 +36,7 @@ const SHARD_RETRY = { maximumAttempts: 5, initialIntervalMs: 1_000, maximumInter
 /** `evalshard score`: scores existing predictions against gold; returns the exit code. */
 export async function scoreCommand(options: ScoreCommandOptions): Promise<number> {
   const runId = options.runId ?? `score-${randomBytes(4).toString('hex')}`;
-  const stack = new RunStack();
+  let stack: RunStack | undefined;
   const progress = options.progress ? new ProgressLine(process.stderr) : undefined;
   try {
     const config: ScoreConfig = options.config === undefined ? {} : await loadScoreConfig(options.config);
@@ -60,14 +57,22 @@ export async function scoreCommand(options: ScoreCommandOptions): Promise<number
         planMs: Math.round(performance.now() - planStarted),
       });
     } else {
+      // Temporal's client and the embedded stack, loaded only here: a single pass starts without them.
+      const [{ RunStack, withInterrupts }, { scoreDistributed, scoreWorkflowIdFor }, { workflowUiLink }] = await Promise.all([
+        import('./runStack.js'),
+        import('../score/scoreDistributed.js'),
+        import('../stack/stackFile.js'),
+      ]);
+      const runStack = new RunStack();
+      stack = runStack;
       report = await withInterrupts(
-        stack,
+        runStack,
         () => {
           progress?.done();
           process.stderr.write('interrupted: stopping the run (Ctrl-C again to quit at once)…\n');
         },
         async () => {
-          const { client, taskQueue, uiUrl } = await stack.connect({
+          const { client, taskQueue, uiUrl } = await runStack.connect({
             runId,
             temporalAddress: options.temporalAddress,
             temporalAccess: options.temporalAccess,
@@ -97,7 +102,7 @@ export async function scoreCommand(options: ScoreCommandOptions): Promise<number
               timeouts: SHARD_TIMEOUTS,
               retry: SHARD_RETRY,
             },
-            onStarted: (handle) => stack.started(handle),
+            onStarted: (handle) => runStack.started(handle),
             onProgress: (snapshot) => progress?.update(snapshot),
           });
         },
@@ -121,12 +126,13 @@ export async function scoreCommand(options: ScoreCommandOptions): Promise<number
     return 0;
   } catch (error) {
     progress?.done();
-    if (stack.interrupted) return EXIT_INTERRUPTED;
+    if (stack?.interrupted === true) return EXIT_INTERRUPTED;
+    const { describeFailure } = await import('./describeFailure.js');
     const failure = describeFailure(error);
     process.stderr.write(`error: ${failure.message}\n`);
     return failure.input || isBusyStateDir(error) ? EXIT_BAD_INPUT : EXIT_FAILED;
   } finally {
-    await stack.stop();
+    await stack?.stop();
   }
 }
 
