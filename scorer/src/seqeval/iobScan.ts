@@ -59,7 +59,7 @@ export class IobScan {
 
   constructor(private readonly tags: TagIds) {
     const instance = new WebAssembly.Instance(iobScanModule(), {
-      host: { newTag: (at: number, length: number) => this.newTag(at, length), comment: (...lines: [number, number, number, number]) => this.comment(...lines) },
+      host: { newTag: (at: number, length: number) => this.newTag(at, length), isNewdoc: (at: number, end: number) => this.isNewdoc(at, end) },
     });
     this.wasm = instance.exports as unknown as IobScanExports;
     this.bytes = Buffer.from(this.wasm.memory.buffer);
@@ -120,10 +120,9 @@ export class IobScan {
     return id;
   }
 
-  // 0 when the lines differ, 2 for a # newdoc comment, else 1.
-  private comment(gold: number, goldEnd: number, predicted: number, predictedEnd: number): number {
-    if (goldEnd - gold !== predictedEnd - predicted || this.bytes.compare(this.bytes, predicted, predictedEnd, gold, goldEnd) !== 0) return 0;
-    return isNewdoc({ text: this.bytes.toString('utf8', gold, goldEnd) }) ? 2 : 1;
+  // 1 for a comment line that starts a document (# newdoc), else 0.
+  private isNewdoc(at: number, end: number): number {
+    return isNewdoc({ text: this.bytes.toString('utf8', at, end) }) ? 1 : 0;
   }
 }
 

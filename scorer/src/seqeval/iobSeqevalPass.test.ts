@@ -132,6 +132,7 @@ const DAMAGE: Array<[string, (text: string, at: number) => string | Buffer]> = [
   ['a dropped line', (text, at) => dropLine(text, at)],
   ['a changed comment', (text) => text.replace(/^# /m, '#  ')],
   ['a different document id', (text) => text.replace('# newdoc id = doc-', '# newdoc id = other-')],
+  ['a different document id of the same length', (text) => text.replace('# newdoc id = doc-', '# newdoc id = dok-')],
   ['an added # newdoc', (text, at) => insertLine(text, at, '# newdoc')],
   ['a bad UTF-8 byte', (text, at) => Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xff]), Buffer.from(text.slice(at))])],
   ['a tab in place of a word', (text) => text.replace(/\t[^\t\n]+\t/, '\t\t')],

@@ -3,7 +3,11 @@
 // gold first only where they depend on it), the single pass and the files' digests. The first pass is
 // what a command pays (its code not yet compiled); the later ones, a process that has already scored.
 //   node test/dist/bench/timedScore.js GOLD PRED FORMAT FLAGS_JSON PASSES
-import { scoreSinglePass, singlePassScoreOptions, type ScoreFlags } from '@evalshard/orchestrator';
+// The modules `evalshard score` loads for a single pass (its command module), not the package's whole
+// surface: Temporal's client and the embedded stack are loaded by distributed runs only.
+import '../../../orchestrator/dist/cli/scoreCommand.js';
+import { singlePassScoreOptions, type ScoreFlags } from '../../../orchestrator/dist/score/scoreOptions.js';
+import { scoreSinglePass } from '../../../orchestrator/dist/score/scoreSinglePass.js';
 import type { DocFormat } from '@evalshard/scorer';
 
 const [gold, predicted, format, flagsJson, passes] = process.argv.slice(2) as [string, string, DocFormat, string, string];
