@@ -4,7 +4,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 
 const CHUNK_BYTES = 1 << 20;
 
-export type FillResult = 'lines' | 'end' | 'not-utf8';
+/** 'unreadable': a read failed (a folder, an I/O error); the caller's other path says why. */
+export type FillResult = 'lines' | 'end' | 'not-utf8' | 'unreadable';
 
 /**
  * A file's lines as bytes, a chunk at a time: `buffer` holds complete lines
@@ -51,7 +52,12 @@ export class ByteLines {
         this.buffer.copy(larger, 0, 0, this.filled);
         this.buffer = larger;
       }
-      const { bytesRead } = await this.handle.read(this.buffer, this.filled, this.buffer.length - this.filled, this.offset + this.filled);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await this.handle.read(this.buffer, this.filled, this.buffer.length - this.filled, this.offset + this.filled));
+      } catch {
+        return 'unreadable';
+      }
       if (bytesRead === 0) {
         this.ended = true;
         continue;

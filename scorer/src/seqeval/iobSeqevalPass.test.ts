@@ -193,6 +193,13 @@ describe('seqeval on the bytes of IOB files, against the document path', () => {
     expect(await documentOutcome(files(text, predicted).gold, files(text, predicted).predicted, SEQEVAL)).toMatchObject({ docs: 2 });
   });
 
+  it('a folder or a missing file: null (the document path says what it is)', async () => {
+    const paths = files(readFileSync(UNER), readFileSync(UNER));
+    expect(await iobSeqevalPass(dir, paths.predicted, SEQEVAL)).toBeNull();
+    expect(await iobSeqevalPass(paths.gold, join(dir, 'missing.iob2'), SEQEVAL)).toBeNull();
+    expect(await documentOutcome(dir, paths.predicted, SEQEVAL)).toHaveProperty('error');
+  });
+
   it('other families, strict mode or a bootstrap: null (the document path scores them)', async () => {
     const paths = files(readFileSync(UNER), readFileSync(UNER));
     for (const options of [

@@ -1,4 +1,4 @@
-import { ByteLines } from '../corpus/byteLines.js';
+import { ByteLines, type FillResult } from '../corpus/byteLines.js';
 import { initMetricStates, type MetricStates } from '../metricStates.js';
 import type { PrfMap } from '../prf/prfMap.js';
 import type { ScorerOptions } from '../scorerOptions.js';
@@ -41,8 +41,8 @@ export async function iobSeqevalPass(
     const tags = new TagIds();
     const scan = new IobScan(tags);
     for (;;) {
-      if (gold.position >= gold.complete && (await gold.fill()) === 'not-utf8') return null;
-      if (predicted.position >= predicted.complete && (await predicted.fill()) === 'not-utf8') return null;
+      if (gold.position >= gold.complete && !readable(await gold.fill())) return null;
+      if (predicted.position >= predicted.complete && !readable(await predicted.fill())) return null;
       const goldEnded = gold.position >= gold.complete;
       const predictedEnded = predicted.position >= predicted.complete;
       if (goldEnded || predictedEnded) {
@@ -61,3 +61,5 @@ export async function iobSeqevalPass(
     await Promise.all([gold?.close(), predicted?.close()]);
   }
 }
+
+const readable = (result: FillResult) => result === 'lines' || result === 'end';
