@@ -54,8 +54,6 @@ const PAGE = 65_536;
 export class IobScan {
   private readonly wasm: IobScanExports;
   private bytes: Buffer;
-  private goldAt = 0;
-  private predictedAt = 0;
 
   constructor(private readonly tags: TagIds) {
     const instance = new WebAssembly.Instance(iobScanModule(), {
@@ -87,6 +85,11 @@ export class IobScan {
     gold.position += this.wasm.goldAt() - goldStart;
     predicted.position += this.wasm.predictedAt() - predictedStart;
     return outside === 0;
+  }
+
+  /** The documents of the sentences closed so far. */
+  docs(): number {
+    return this.wasm.docs();
   }
 
   /** Closes the last sentence; the documents read. */

@@ -50,7 +50,7 @@ export async function iobSeqevalPass(
         break;
       }
       if (!scan.scan(gold, predicted)) return null;
-      onProgress?.(0, gold.offset + gold.position);
+      onProgress?.(scan.docs(), gold.offset + gold.position);
     }
     const docs = scan.finish();
     const state = slot.state as PrfMap;
