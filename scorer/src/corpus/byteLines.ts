@@ -73,12 +73,6 @@ export class ByteLines {
     return isUtf8(this.buffer.subarray(0, this.complete)) ? 'lines' : 'not-utf8';
   }
 
-  /** The end of the line at `start` (its newline, or `complete` for a last line without one). */
-  lineEnd(start: number): number {
-    const newline = this.buffer.indexOf(0x0a, start);
-    return newline < 0 || newline >= this.complete ? this.complete : newline;
-  }
-
   /** The file's sha256 (hex), once fill() has said 'end'. */
   sha256(): string {
     if (!this.ended) throw new Error('ByteLines.sha256: the file is not read to its end');

@@ -103,7 +103,7 @@ export class IobScan {
     const counts = new Float64Array(this.wasm.memory.buffer, this.wasm.COUNTS.value, this.tags.typeNames.length * 3);
     const found = [];
     for (let type = 0; type < this.tags.typeNames.length; type++) {
-      const [fn, fp, tp] = counts.subarray(type * 3, type * 3 + 3) as unknown as [number, number, number];
+      const [fn, fp, tp] = [counts[type * 3]!, counts[type * 3 + 1]!, counts[type * 3 + 2]!];
       if (fn !== 0 || fp !== 0 || tp !== 0) found.push({ type, fn, fp, tp });
     }
     return found;

@@ -190,7 +190,8 @@ describe('seqeval on the bytes of IOB files, against the document path', () => {
     const text = '\ufeff1\tParis\tB-LOC\tI-MISC\n2\tis\tO\tO\n\n1\tRome\tB-LOC\tO\n';
     const predicted = text.replace('Rome\tB-LOC', 'Rome\tO');
     expect(await sameAsDocuments(text, predicted)).toBe(false);
-    expect(await documentOutcome(files(text, predicted).gold, files(text, predicted).predicted, SEQEVAL)).toMatchObject({ docs: 2 });
+    const paths = files(text, predicted);
+    expect(await documentOutcome(paths.gold, paths.predicted, SEQEVAL)).toMatchObject({ docs: 2 });
   });
 
   it('a folder or a missing file: null (the document path says what it is)', async () => {

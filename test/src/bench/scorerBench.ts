@@ -5,29 +5,26 @@
 // partials. Beside the first passes, the floor of reading as strings: a fresh
 // process that only reads and parses the same files.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MetricStates as MetricStatesMessage } from '@evalshard/proto';
 import {
   decodeMetricStates,
+  documentPass,
   EncodedStatesMerge,
   encodeMetricStates,
   encodeScorerOptions,
   stringifyJson,
   finalizeMetricStates,
   finalizeRun,
-  initMetricStates,
   mergeMetricStates,
   OrderedMerge,
-  pairDocs,
   PartialStore,
   foldCompletedBlock,
   BLOCK_SHARDS,
-  readDocs,
   scorerDigest,
-  updateMetricStates,
   type DocFormat,
   type MetricStates,
   type ScorerOptions,
@@ -79,7 +76,6 @@ function reference(kind: 'spacy' | 'seqeval', gold: string, pred: string): { doc
   const output = execFileSync('python3', [join(root, 'test/oracle/bench_reference.py'), kind, gold, pred], { encoding: 'utf8' });
   return JSON.parse(output.trim().split('\n').pop()!) as { docs: number; seconds: number };
 }
-
 
 const samples = {
   docsCold: [] as number[],
@@ -133,18 +129,12 @@ console.log('    (evalshard scores seqeval alone on the files\' bytes, in WebAss
 // Merge throughput and finalize time over 100,000 partials of real document states.
 const distinct: Uint8Array[] = [];
 for (let k = 0; k < 200; k++) {
-  const states = initMetricStates(DOC_FAMILIES);
   const shardPairs = pairs.slice((k * 3) % pairs.length, ((k * 3) % pairs.length) + 3);
   const goldDocs = join(dir, `g${k}.jsonl`);
   const predDocs = join(dir, `p${k}.jsonl`);
   writeFileSync(goldDocs, shardPairs.map((p) => p.gold).join('\n'));
   writeFileSync(predDocs, shardPairs.map((p) => p.pred).join('\n'));
-  for await (const example of pairDocs(
-    readDocs(goldDocs, 'jsonl', { start: 0, end: statSync(goldDocs).size }),
-    readDocs(predDocs, 'jsonl', { start: 0, end: statSync(predDocs).size }),
-  )) {
-    updateMetricStates(states, example);
-  }
+  const { states } = await documentPass(goldDocs, predDocs, 'jsonl', DOC_FAMILIES);
   distinct.push(MetricStatesMessage.encode(encodeMetricStates(states)).finish());
 }
 // The scorer's way: straight from the encoded bytes. Beside it, decoding every partial to objects first.
