@@ -47,6 +47,7 @@ export const SCORER_MAIN_PATH = new URL('./main.js', import.meta.url).pathname;
 export { seqevalFamily, type SeqevalOptions } from './seqeval/seqevalFamily.js';
 export { iobSeqevalPass, type IobSeqevalPass } from './seqeval/iobSeqevalPass.js';
 export { documentPass } from './documentPass.js';
+export { nativeDocPass, nativeDocPassBinary, type NativeDocPass } from './nativePass/nativeDocPass.js';
 export { TAG_SCHEMES, type TagScheme } from './seqeval/strictChunks.js';
 export { ExactSum } from './summation/exactSum.js';
 export { parseJson, stringifyJson, asJsonValue, entriesOf, propertyOf, isIndexKey, compareCodePoints } from './json/orderedJson.js';

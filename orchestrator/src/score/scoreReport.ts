@@ -20,6 +20,11 @@ export interface ScoreRunMetadata {
   families: string[];
   scorer: { digest: string; options: Record<string, unknown> };
   shards: number;
+  /**
+   * How a single pass read the files: `native` (spaCy's families over JSONL in the native pass),
+   * `bytes` (seqeval over IOB files' bytes), `documents` (document by document, as workers do).
+   */
+  pass?: 'native' | 'bytes' | 'documents';
   docs: number;
   timings: { planMs: number; scoreMs: number; finalizeMs: number; wallMs: number };
   throughput: { docsPerSecond: number };

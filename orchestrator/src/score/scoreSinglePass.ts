@@ -4,6 +4,7 @@ import {
   documentPass,
   finalizeMetricStates,
   iobSeqevalPass,
+  nativeDocPass,
   reportedFamilies,
   scorerDigest,
   type DocFormat,
@@ -31,10 +32,13 @@ export async function scoreSinglePass(input: ScoreInput): Promise<ScoreReport> {
   const predictedBytes = (await stat(input.predicted)).size;
   const scoreStarted = performance.now();
   // seqeval alone over IOB files takes a pass over their bytes where it can: the same states, and the
-  // files' digests taken as they are read.
-  const bytePass =
-    input.format === 'iob' ? await iobSeqevalPass(input.gold, input.predicted, input.options, (docs, bytes) => input.onProgress?.(docs, bytes, goldBytes)) : null;
-  const { states, docs, digests } = bytePass ?? (await documentPassWithDigests(input, goldBytes));
+  // files' digests taken as they are read. spaCy's families over JSONL take the native pass where it is
+  // built and the files are plain. Anything else, or where either gives up, takes the document pass.
+  const progress = (docs: number, bytes: number) => input.onProgress?.(docs, bytes, goldBytes);
+  const bytePass = input.format === 'iob' ? await iobSeqevalPass(input.gold, input.predicted, input.options, progress) : null;
+  const nativePass = input.format === 'jsonl' ? await withDigests(input, () => nativeDocPass(input.gold, input.predicted, input.options, progress)) : null;
+  const pass = bytePass !== null ? 'bytes' : nativePass !== null ? 'native' : 'documents';
+  const { states, docs, digests } = bytePass ?? nativePass ?? (await documentPassWithDigests(input, goldBytes));
   const scoreMs = Math.round(performance.now() - scoreStarted);
   const finalizeStarted = performance.now();
   const scores = asJsonValue(finalizeMetricStates(states, { onlyAnnotated: input.options.onlyAnnotated }));
@@ -51,6 +55,7 @@ export async function scoreSinglePass(input: ScoreInput): Promise<ScoreReport> {
       families: reportedFamilies(states, { onlyAnnotated: input.options.onlyAnnotated }),
       scorer: { digest: scorerDigest(input.options), options: { ...input.options } },
       shards: 1,
+      pass,
       docs,
       timings: { planMs: input.planMs ?? 0, scoreMs, finalizeMs, wallMs: Math.round(performance.now() - started) },
       throughput: { docsPerSecond: Math.round((docs / Math.max(scoreMs, 1)) * 1000 * 10) / 10 },
@@ -60,11 +65,24 @@ export async function scoreSinglePass(input: ScoreInput): Promise<ScoreReport> {
   };
 }
 
-// Document by document, as the workers score a shard; the digests read the files beside it.
-async function documentPassWithDigests(input: ScoreInput, goldBytes: number): Promise<{ states: MetricStates; docs: number; digests: { gold: string; predicted: string } }> {
+interface ScoredPass {
+  states: MetricStates;
+  docs: number;
+  digests: { gold: string; predicted: string };
+}
+
+// Document by document, as the workers score a shard.
+async function documentPassWithDigests(input: ScoreInput, goldBytes: number): Promise<ScoredPass> {
+  const scored = await withDigests(input, () => documentPass(input.gold, input.predicted, input.format, input.options, (docs) => input.onProgress?.(docs, 0, goldBytes)));
+  return scored!;
+}
+
+// A pass with the files' digests, read beside it.
+async function withDigests(input: ScoreInput, pass: () => Promise<{ states: MetricStates; docs: number } | null>): Promise<ScoredPass | null> {
   const digests = Promise.all([fileSha256(input.gold), fileSha256(input.predicted)]);
   digests.catch(() => undefined); // a missing file fails the reader first; this one is awaited only on success
-  const { states, docs } = await documentPass(input.gold, input.predicted, input.format, input.options, (docs) => input.onProgress?.(docs, 0, goldBytes));
+  const scored = await pass();
+  if (scored === null) return null;
   const [gold, predicted] = await digests;
-  return { states, docs, digests: { gold, predicted } };
+  return { ...scored, digests: { gold, predicted } };
 }

@@ -1,6 +1,7 @@
 // npm run bench:scorer — `evalshard score`'s single pass against spaCy's
 // Scorer and against seqeval on the same documents, measured side by side in
-// one run (rounds interleaved, medians; each in a fresh process), then the
+// one run (rounds interleaved, medians; each in a fresh process; JSONL also
+// with the native pass turned off), then the
 // scorer service's merge throughput and finalize time for 100,000 stored
 // partials. Beside the first passes, the floor of reading as strings: a fresh
 // process that only reads and parses the same files.
@@ -58,12 +59,15 @@ writeFileSync(predIob, perturbIob(readFileSync(goldIob, 'utf8'), 7));
 
 // `evalshard score`'s single pass in a fresh process: the first pass as a command runs it; then the third,
 // once the process has compiled its code for these documents.
-function evalshardScore(gold: string, pred: string, format: DocFormat, scorers: readonly string[]): { docs: number; cold: number; warm: number } {
+// `pass` is the one the run must have taken; EVALSHARD_DOCPASS=off turns the native JSONL pass off.
+function evalshardScore(gold: string, pred: string, format: DocFormat, scorers: readonly string[], pass: string, env: NodeJS.ProcessEnv = process.env): { docs: number; cold: number; warm: number } {
   const output = execFileSync(process.execPath, [join(root, 'test/dist/bench/timedScore.js'), gold, pred, format, JSON.stringify({ scorers }), '3'], {
     encoding: 'utf8',
+    env,
   });
-  const { docs, seconds } = JSON.parse(output.trim().split('\n').pop()!) as { docs: number; seconds: number[] };
-  return { docs, cold: seconds[0]!, warm: seconds[2]! };
+  const result = JSON.parse(output.trim().split('\n').pop()!) as { docs: number; pass: string; seconds: number[] };
+  if (result.pass !== pass) throw new Error(`bench:scorer: the ${format} run took the ${result.pass} pass, not the ${pass} pass${pass === 'native' ? ' (is scorer/native built? npm run build)' : ''}`);
+  return { docs: result.docs, cold: result.seconds[0]!, warm: result.seconds[2]! };
 }
 
 // The runtime's floor for a first pass over the same files (readFloor.ts): reading and parsing, no scoring.
@@ -80,6 +84,8 @@ function reference(kind: 'spacy' | 'seqeval', gold: string, pred: string): { doc
 const samples = {
   docsCold: [] as number[],
   docsWarm: [] as number[],
+  jsCold: [] as number[],
+  jsWarm: [] as number[],
   spacy: [] as number[],
   iobCold: [] as number[],
   iobWarm: [] as number[],
@@ -90,14 +96,17 @@ const samples = {
 let docCount = 0;
 let sentenceFileDocs = 0;
 for (let round = 0; round < ROUNDS; round++) {
-  const ours = evalshardScore(goldJsonl, predJsonl, 'jsonl', DOC_SCORERS);
+  const ours = evalshardScore(goldJsonl, predJsonl, 'jsonl', DOC_SCORERS, 'native');
   const theirs = reference('spacy', goldJsonl, predJsonl);
   if (theirs.docs !== ours.docs) throw new Error(`spaCy scored ${theirs.docs} documents, evalshard ${ours.docs}`);
   docCount = ours.docs;
   samples.docsCold.push(ours.cold);
   samples.docsWarm.push(ours.warm);
+  const javascript = evalshardScore(goldJsonl, predJsonl, 'jsonl', DOC_SCORERS, 'documents', { ...process.env, EVALSHARD_DOCPASS: 'off' });
+  samples.jsCold.push(javascript.cold);
+  samples.jsWarm.push(javascript.warm);
   samples.spacy.push(theirs.seconds);
-  const oursIob = evalshardScore(goldIob, predIob, 'iob', ['seqeval']);
+  const oursIob = evalshardScore(goldIob, predIob, 'iob', ['seqeval'], 'bytes');
   const theirsIob = reference('seqeval', goldIob, predIob);
   sentenceFileDocs = oursIob.docs;
   samples.iobCold.push(oursIob.cold);
@@ -116,6 +125,9 @@ console.log(`  ${docCount} JSONL document pairs, 10 families (tokenization … s
 console.log(`    evalshard, first pass      ${docsRate(median(samples.docsCold))} docs/s   ratio to spaCy ${(spacySeconds / median(samples.docsCold)).toFixed(2)}`);
 console.log(`    evalshard, third pass      ${docsRate(median(samples.docsWarm))} docs/s   ratio to spaCy ${(spacySeconds / median(samples.docsWarm)).toFixed(2)}`);
 console.log(`    spaCy Scorer(nlp).score    ${docsRate(spacySeconds)} docs/s`);
+console.log('    (evalshard scores these in its native pass, scorer/native; beside it, its JavaScript document pass, EVALSHARD_DOCPASS=off:)');
+console.log(`    document pass, first pass  ${docsRate(median(samples.jsCold))} docs/s   ratio to spaCy ${(spacySeconds / median(samples.jsCold)).toFixed(2)}`);
+console.log(`    document pass, third pass  ${docsRate(median(samples.jsWarm))} docs/s   ratio to spaCy ${(spacySeconds / median(samples.jsWarm)).toFixed(2)}`);
 console.log(`    floor: a fresh process that only reads and JSON.parses both files ${docsRate(median(samples.docsFloor)).trimStart()} docs/s   ratio to spaCy ${(spacySeconds / median(samples.docsFloor)).toFixed(2)}`);
 const ms = (seconds: number) => (seconds * 1000).toFixed(0).padStart(8);
 const seqevalSeconds = median(samples.seqeval);

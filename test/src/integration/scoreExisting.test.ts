@@ -87,6 +87,7 @@ describe('evalshard score on real corpora', () => {
     const flags: ScoreFlags = { scorers: ['seqeval'] };
     const single = await singleProcess(UNER_DEV, predicted, 'iob', flags);
     expect(single.run.families).toEqual(['seqeval']);
+    expect(single.run.pass).toBe('bytes');
     expect(single.scores.seqeval_f).toBeGreaterThan(0.5);
     expect(single.scores.seqeval_f).toBeLessThan(1);
     const distributed = await sharded(UNER_DEV, predicted, 'iob', 16, flags);
@@ -109,7 +110,27 @@ describe('evalshard score on real corpora', () => {
     const single = await singleProcess(gold, predicted, 'jsonl', flags);
     expect(single.run.families).toContain('deps');
     expect(single.scores.dep_las_ci).toHaveLength(2);
+    expect(single.run.pass).toBe('documents');
     const distributed = await sharded(gold, predicted, 'jsonl', 7, flags);
     expectSameScores(distributed.scores, single.scores);
+  });
+
+  it('JSONL documents, ten of spaCy\'s families and two span groups: the native single pass equals 7 shards of documents, digests included', async () => {
+    const fixture = JSON.parse(readFileSync(repoPath('test/fixtures/docs-oracle.json'), 'utf8')) as {
+      cases: Array<{ docs: Array<{ gold: string; pred: string }>; error?: string }>;
+    };
+    const pairs = fixture.cases.filter((c) => c.error === undefined).flatMap((c) => c.docs);
+    const gold = join(dir, 'native-gold.jsonl');
+    const predicted = join(dir, 'native-pred.jsonl');
+    writeFileSync(gold, pairs.map((pair) => pair.gold).join('\n') + '\n');
+    writeFileSync(predicted, pairs.map((pair) => pair.pred).join('\n') + '\n');
+    const flags: ScoreFlags = { scorers: ['tokenization', 'sents', 'tag', 'pos', 'morph', 'morph_per_feat', 'deps', 'ents', 'lemma', 'spans:sc', 'spans:10'] };
+    const single = await singleProcess(gold, predicted, 'jsonl', flags);
+    expect(single.run.pass).toBe('native');
+    expect(single.scores.dep_las).toBeGreaterThan(0);
+    const distributed = await sharded(gold, predicted, 'jsonl', 7, flags);
+    expectSameScores(distributed.scores, single.scores);
+    expect(single.run.docs).toBe(distributed.run.docs);
+    expect([single.run.gold.digest, single.run.predicted.digest]).toEqual([distributed.run.gold.digest, distributed.run.predicted.digest]);
   });
 });
