@@ -97,15 +97,7 @@ describe('evalshard score on real corpora', () => {
   });
 
   it('JSONL documents with every annotation: 7 shards equal one process, deps quirk and bootstrap intervals included', async () => {
-    const fixture = JSON.parse(readFileSync(repoPath('test/fixtures/docs-oracle.json'), 'utf8')) as {
-      cases: Array<{ docs: Array<{ gold: string; pred: string }>; error?: string }>;
-    };
-    // The documents as spaCy wrote them (category labels like "10" in their order); spaCy raised on the left-out cases.
-    const pairs = fixture.cases.filter((c) => c.error === undefined).flatMap((c) => c.docs);
-    const gold = join(dir, 'gold.jsonl');
-    const predicted = join(dir, 'pred.jsonl');
-    writeFileSync(gold, pairs.map((pair) => pair.gold).join('\n') + '\n');
-    writeFileSync(predicted, pairs.map((pair) => pair.pred).join('\n') + '\n');
+    const { gold, predicted } = oracleJsonl('');
     const flags: ScoreFlags = { bootstrap: 20, seed: 5 };
     const single = await singleProcess(gold, predicted, 'jsonl', flags);
     expect(single.run.families).toContain('deps');
@@ -116,14 +108,7 @@ describe('evalshard score on real corpora', () => {
   });
 
   it('JSONL documents, ten of spaCy\'s families and two span groups: the native single pass equals 7 shards of documents, digests included', async () => {
-    const fixture = JSON.parse(readFileSync(repoPath('test/fixtures/docs-oracle.json'), 'utf8')) as {
-      cases: Array<{ docs: Array<{ gold: string; pred: string }>; error?: string }>;
-    };
-    const pairs = fixture.cases.filter((c) => c.error === undefined).flatMap((c) => c.docs);
-    const gold = join(dir, 'native-gold.jsonl');
-    const predicted = join(dir, 'native-pred.jsonl');
-    writeFileSync(gold, pairs.map((pair) => pair.gold).join('\n') + '\n');
-    writeFileSync(predicted, pairs.map((pair) => pair.pred).join('\n') + '\n');
+    const { gold, predicted } = oracleJsonl('native-');
     const flags: ScoreFlags = { scorers: ['tokenization', 'sents', 'tag', 'pos', 'morph', 'morph_per_feat', 'deps', 'ents', 'lemma', 'spans:sc', 'spans:10'] };
     const single = await singleProcess(gold, predicted, 'jsonl', flags);
     expect(single.run.pass).toBe('native');
@@ -134,3 +119,15 @@ describe('evalshard score on real corpora', () => {
     expect([single.run.gold.digest, single.run.predicted.digest]).toEqual([distributed.run.gold.digest, distributed.run.predicted.digest]);
   });
 });
+
+// The docs oracle's documents as spaCy wrote them (category labels like "10" in their order); spaCy raised on the left-out cases.
+function oracleJsonl(prefix: string): { gold: string; predicted: string } {
+  const fixture = JSON.parse(readFileSync(repoPath('test/fixtures/docs-oracle.json'), 'utf8')) as {
+    cases: Array<{ docs: Array<{ gold: string; pred: string }>; error?: string }>;
+  };
+  const pairs = fixture.cases.filter((c) => c.error === undefined).flatMap((c) => c.docs);
+  const files = { gold: join(dir, `${prefix}gold.jsonl`), predicted: join(dir, `${prefix}pred.jsonl`) };
+  writeFileSync(files.gold, pairs.map((pair) => pair.gold).join('\n') + '\n');
+  writeFileSync(files.predicted, pairs.map((pair) => pair.pred).join('\n') + '\n');
+  return files;
+}
