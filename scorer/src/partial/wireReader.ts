@@ -20,6 +20,9 @@ export class WireReader {
   private readonly oneByteIds = new Int32Array(256);
   // The last string read that was not interned.
   private uninterned = '';
+  // The id last read at each position of a message (id + 1, by position modulo its size): partials of one run
+  // lay out their states alike, so a string is mostly where the same string was in the partial before.
+  private readonly idAt = new Int32Array(4096);
 
   reset(bytes: Uint8Array, start: number, end: number): void {
     this.bytes = bytes;
@@ -89,6 +92,8 @@ export class WireReader {
       const id = this.oneByteIds[bytes[start]!]! - 1;
       if (id >= 0) return id;
     }
+    const seen = this.idAt[start & 4095]! - 1;
+    if (seen >= 0 && sameBytes(this.entryBytes[seen]!, bytes, start, length)) return seen;
     let hash = length;
     for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + bytes[i]!) | 0;
     const table = this.table;
@@ -96,7 +101,10 @@ export class WireReader {
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = table[slot]! - 1;
       if (entry < 0) break;
-      if (this.entryHashes[entry] === hash && sameBytes(this.entryBytes[entry]!, bytes, start, length)) return entry;
+      if (this.entryHashes[entry] === hash && sameBytes(this.entryBytes[entry]!, bytes, start, length)) {
+        this.idAt[start & 4095] = entry + 1;
+        return entry;
+      }
     }
     const value = utf8.decode(bytes.subarray(start, end));
     if (this.entryValues.length >= INTERNED_MAX_ENTRIES) {
@@ -106,6 +114,7 @@ export class WireReader {
     this.intern(hash, bytes.slice(start, end), value);
     const id = this.entryValues.length - 1;
     if (length === 1) this.oneByteIds[bytes[start]!] = id + 1;
+    this.idAt[start & 4095] = id + 1;
     return id;
   }
 
