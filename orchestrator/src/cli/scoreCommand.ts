@@ -12,6 +12,9 @@ import type { RunStack } from './runStack.js';
 import { scoreTable } from './scoreTable.js';
 import { writeJsonReport } from './writeJsonReport.js';
 
+// How a single pass read the files, as its summary line says it.
+const PASS_NAMES = { native: 'native pass', bytes: 'byte pass', documents: 'document pass' } as const;
+
 export interface ScoreCommandOptions extends ScoreFlags {
   temporalAccess?: TemporalAccessFlags;
   gold: string;
@@ -120,7 +123,7 @@ export async function scoreCommand(options: ScoreCommandOptions): Promise<number
     process.stdout.write(`${scoreTable(report.scores)}\n\n`);
     process.stdout.write(
       `scored ${report.run.docs} documents (${report.run.families.join(', ')}) ${report.run.mode === 'distributed' ? `in ${report.run.shards} shards ` : ''}` +
-        `in ${(report.run.timings.wallMs / 1000).toFixed(1)} s\n`,
+        `in ${(report.run.timings.wallMs / 1000).toFixed(1)} s${report.run.pass === undefined ? '' : ` (${PASS_NAMES[report.run.pass]})`}\n`,
     );
     if (options.json !== undefined) await writeJsonReport(options.json, report);
     return 0;

@@ -69,15 +69,16 @@ export async function nativeDocPass(
   });
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (data: string) => (stderr += data));
-  const code = await new Promise<number | null>((resolve) => {
-    child.on('error', () => resolve(null));
-    child.on('close', (exitCode) => resolve(exitCode));
+  const ended = await new Promise<string | number>((resolve) => {
+    child.on('error', (error) => resolve(`did not start: ${error.message}`));
+    child.on('close', (exitCode, signal) => resolve(exitCode ?? `killed by ${signal}`));
   });
   process.removeListener('exit', stop);
-  if (code === 0 && result?.startsWith('states ')) return statesOf(result.slice('states '.length), options);
-  if (code !== 3) {
+  if (ended === 0 && result?.startsWith('states ')) return statesOf(result.slice('states '.length), options);
+  if (ended !== 3) {
     // Not a case it leaves to JavaScript: a fault of the native pass. The document pass still scores the files.
-    process.stderr.write(`evalshard: the native document pass failed (${code === null ? 'did not start' : `exit ${code}`}${stderr === '' ? '' : `: ${stderr.trim()}`}); scoring in JavaScript\n`);
+    const how = typeof ended === 'number' ? `exit ${ended}` : ended;
+    process.stderr.write(`evalshard: the native document pass failed (${how}${stderr === '' ? '' : `: ${stderr.trim()}`}); scoring in JavaScript\n`);
   }
   return null;
 }

@@ -131,6 +131,15 @@ describe('the native pass leaves to the document pass', () => {
     expect(String(write.mock.calls[0]?.[0])).toMatch(/native document pass failed \(exit 1\); scoring in JavaScript/);
   });
 
+  it('everything, saying so, when the native pass cannot start', async () => {
+    const files = writeFiles(jsonLines(golds), jsonLines(predictions));
+    // A file that is there but not executable.
+    vi.stubEnv('EVALSHARD_DOCPASS', files.gold);
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect(await nativeDocPass(files.gold, files.predicted, FAMILIES)).toBeNull();
+    expect(String(write.mock.calls[0]?.[0])).toMatch(/native document pass failed \(did not start: .*EACCES/);
+  });
+
   it('files to lowercase with another Unicode version than the one it was built with', () => {
     const files = writeFiles(jsonLines(golds), jsonLines(predictions));
     const run = spawnSync(nativeDocPassBinary()!, ['--unicode=1.1', files.gold, files.predicted, 'g', 'p', 'tag'], { encoding: 'utf8' });
