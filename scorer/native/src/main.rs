@@ -2,11 +2,12 @@
 //! spaCy families over a gold and a predicted file, read in lockstep, record
 //! by record, in bounded memory.
 //!
-//!   evalshard-docpass --unicode=VERSION GOLD PREDICTED GOLD_NAME PREDICTED_NAME FAMILY...
+//!   evalshard-docpass --unicode=VERSION [--max-strings=N] GOLD PREDICTED GOLD_NAME PREDICTED_NAME FAMILY...
 //!
 //! VERSION is the caller's Unicode version (process.versions.unicode): the
 //! pass lowercases with the tables of the Node.js that built it, and gives
-//! up on any other.
+//! up on any other. N bounds the distinct values it keeps (about a million
+//! by default); past it, it gives up.
 //! FAMILY is tokenization, sents, tag, pos, morph, lemma, morph_per_feat,
 //! ents, deps=reference, deps=per-example, or spans=OVERLAP:KEY (OVERLAP 1
 //! or 0), in the order the run reports them. GOLD_NAME and PREDICTED_NAME
@@ -96,10 +97,18 @@ fn give_up(reason: String) -> ! {
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() < 6 || !args[0].starts_with("--unicode=") {
-        eprintln!("usage: evalshard-docpass --unicode=VERSION GOLD PREDICTED GOLD_NAME PREDICTED_NAME FAMILY...");
+        eprintln!("usage: evalshard-docpass --unicode=VERSION [--max-strings=N] GOLD PREDICTED GOLD_NAME PREDICTED_NAME FAMILY...");
         std::process::exit(2);
     }
     let unicode = args.remove(0);
+    let max_strings = match args.first().and_then(|a| a.strip_prefix("--max-strings=")) {
+        Some(n) => {
+            let n = n.parse().unwrap_or(text::MAX_STRINGS);
+            args.remove(0);
+            n
+        }
+        None => text::MAX_STRINGS,
+    };
     if unicode["--unicode=".len()..] != *text::UNICODE {
         give_up(format!(
             "built with Unicode {}'s lowercasing, asked for {}",
@@ -143,6 +152,7 @@ fn main() {
         plan.push((name, family));
     }
     let mut ctx = Context::new(&span_keys);
+    ctx.strings.limit = max_strings;
     let mut slots: Vec<Slot> = plan
         .into_iter()
         .map(|(name, family)| Slot {
@@ -197,6 +207,11 @@ fn main() {
         for slot in slots.iter_mut() {
             slot.update(&gold, &predicted, &alignment, &mut shared)
                 .unwrap_or_else(|e| give_up(format!("{} ({})", where_(), e.0)));
+        }
+        if ctx.strings.full() {
+            give_up(format!(
+                "more than {max_strings} distinct values (tags, lemmas, labels, …); the document pass holds them a document at a time"
+            ));
         }
         docs += 1;
         if docs % PROGRESS_EVERY == 0 {

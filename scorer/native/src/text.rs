@@ -79,11 +79,26 @@ pub fn code_points(bytes: &[u8]) -> Option<Vec<u32>> {
 
 pub const NULL: u32 = u32::MAX;
 
-/// Values by id: each distinct string once for the whole pass.
-#[derive(Default)]
+/// Values by id: each distinct string once for the whole pass. Past `limit`
+/// distinct values (a corpus with an open vocabulary of lemmas, say) the pass
+/// gives up rather than grow: `full()`.
 pub struct Interner {
     ids: HashMap<Vec<u8>, u32>,
     pub values: Vec<Vec<u8>>,
+    pub limit: usize,
+}
+
+/// The default limit: about a million values, some tens of megabytes.
+pub const MAX_STRINGS: usize = 1 << 20;
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner {
+            ids: HashMap::new(),
+            values: Vec::new(),
+            limit: MAX_STRINGS,
+        }
+    }
 }
 
 impl Interner {
@@ -99,5 +114,9 @@ impl Interner {
 
     pub fn get(&self, id: u32) -> &[u8] {
         &self.values[id as usize]
+    }
+
+    pub fn full(&self) -> bool {
+        self.values.len() > self.limit
     }
 }

@@ -140,6 +140,15 @@ describe('the native pass leaves to the document pass', () => {
     expect(String(write.mock.calls[0]?.[0])).toMatch(/native document pass failed \(did not start: .*EACCES/);
   });
 
+  it('files with more distinct values than it keeps (its limit lowered here from about a million)', () => {
+    const files = writeFiles(jsonLines(golds), jsonLines(predictions));
+    const run = (limit: number) =>
+      spawnSync(nativeDocPassBinary()!, [`--unicode=${process.versions.unicode}`, `--max-strings=${limit}`, files.gold, files.predicted, 'g', 'p', 'tag', 'lemma'], { encoding: 'utf8' });
+    expect(run(10).status).toBe(3);
+    expect(run(10).stdout).toMatch(/^irregular more than 10 distinct values/);
+    expect(run(100_000).status).toBe(0);
+  });
+
   it('files to lowercase with another Unicode version than the one it was built with', () => {
     const files = writeFiles(jsonLines(golds), jsonLines(predictions));
     const run = spawnSync(nativeDocPassBinary()!, ['--unicode=1.1', files.gold, files.predicted, 'g', 'p', 'tag'], { encoding: 'utf8' });
