@@ -3,7 +3,7 @@ import { pyIsSpace, pyStrip } from '../docs/pythonText.js';
 import { InputError } from '../errors.js';
 import type { WireReader } from '../partial/wireReader.js';
 import { PrfMap, totalOf } from '../prf/prfMap.js';
-import { foldEncodedEntry } from '../prf/prfWire.js';
+import { foldEncodedEntry, foldEncodedEntryTwice } from '../prf/prfWire.js';
 import { emptyPrfCounts, fscoreOf, type PrfCounts } from '../prf/prfScore.js';
 import type { ScoreFamily } from './scoreFamily.js';
 import type { ScoringExample } from './scoringExample.js';
@@ -149,12 +149,8 @@ function foldEncodedIndex(state: DepsState, reader: WireReader): void {
     }
     // ifMissing counts go to both sides; ifPresent ones only where the left had not marked the index.
     if (field === INDEX_IF_MISSING) {
-      const entryStart = reader.pos;
-      foldEncodedEntry(reader, slot.ifMissing);
-      if (present === INDEX_IF_MISSING) {
-        reader.pos = entryStart;
-        foldEncodedEntry(reader, slot.ifPresent);
-      }
+      if (present === INDEX_IF_MISSING) foldEncodedEntryTwice(reader, slot.ifMissing, slot.ifPresent);
+      else foldEncodedEntry(reader, slot.ifMissing);
     } else if (present === INDEX_IF_PRESENT) {
       foldEncodedEntry(reader, slot.ifPresent);
     } else {

@@ -9,8 +9,26 @@ const ENTRY_FP_TAG = 3 << 3;
 const ENTRY_FN_TAG = 4 << 3;
 const FAMILY_COUNTS = 2;
 
+// The counts of the entry readEntry last read: module state rather than an object per entry.
+let entryTp = 0;
+let entryFp = 0;
+let entryFn = 0;
+
 /** Adds one encoded PrfEntry (the reader at its length) to `into`, as PrfMap.addAll would. */
 export function foldEncodedEntry(reader: WireReader, into: PrfMap): void {
+  addEntry(reader, into, readEntry(reader));
+}
+
+/** foldEncodedEntry into two maps, the entry read once. */
+export function foldEncodedEntryTwice(reader: WireReader, first: PrfMap, second: PrfMap): void {
+  const keyId = readEntry(reader);
+  addEntry(reader, first, keyId);
+  addEntry(reader, second, keyId);
+}
+
+// Reads one entry: its key's intern id (-2: no key field, the empty string; -1: a key too long to
+// intern, the reader's lastUninterned()) and its counts into entryTp/Fp/Fn.
+function readEntry(reader: WireReader): number {
   const end = reader.uint32() + reader.pos;
   const bytes = reader.bytes;
   let keyId = -2;
@@ -37,11 +55,17 @@ export function foldEncodedEntry(reader: WireReader, into: PrfMap): void {
       else reader.skip(wideTag & 7);
     }
   }
-  // -2: no key field, the empty string; -1: a key too long to intern.
+  entryTp = tp;
+  entryFp = fp;
+  entryFn = fn;
+  return keyId;
+}
+
+function addEntry(reader: WireReader, into: PrfMap, keyId: number): void {
   const counts = keyId >= 0 ? into.getByStringId(reader, keyId) : into.get(keyId === -2 ? '' : reader.lastUninterned());
-  counts.tp += tp;
-  counts.fp += fp;
-  counts.fn += fn;
+  counts.tp += entryTp;
+  counts.fp += entryFp;
+  counts.fn += entryFn;
 }
 
 /** `foldEncodedField` of a family whose state is a PrfMap encoded as its counts alone. */
