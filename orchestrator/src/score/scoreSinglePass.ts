@@ -8,7 +8,6 @@ import {
   reportedFamilies,
   scorerDigest,
   type DocFormat,
-  type MetricStates,
   type ScorerOptions,
 } from '@evalshard/scorer';
 import { fileSha256 } from '@evalshard/gpu-worker';
@@ -36,9 +35,13 @@ export async function scoreSinglePass(input: ScoreInput): Promise<ScoreReport> {
   // built and the files are plain. Anything else, or where either gives up, takes the document pass.
   const progress = (docs: number, bytes: number) => input.onProgress?.(docs, bytes, goldBytes);
   const bytePass = input.format === 'iob' ? await iobSeqevalPass(input.gold, input.predicted, input.options, progress) : null;
-  const nativePass = input.format === 'jsonl' ? await withDigests(input, () => nativeDocPass(input.gold, input.predicted, input.options, progress)) : null;
+  // The other passes read the files' digests beside them, once, whichever of them scores.
+  const fileDigests = bytePass === null ? readDigests(input) : undefined;
+  const nativePass = input.format === 'jsonl' ? await nativeDocPass(input.gold, input.predicted, input.options, progress) : null;
   const pass = bytePass !== null ? 'bytes' : nativePass !== null ? 'native' : 'documents';
-  const { states, docs, digests } = bytePass ?? nativePass ?? (await documentPassWithDigests(input, goldBytes));
+  const { states, docs } =
+    bytePass ?? nativePass ?? (await documentPass(input.gold, input.predicted, input.format, input.options, (count) => progress(count, 0)));
+  const digests = bytePass?.digests ?? (await fileDigests!);
   const scoreMs = Math.round(performance.now() - scoreStarted);
   const finalizeStarted = performance.now();
   const scores = asJsonValue(finalizeMetricStates(states, { onlyAnnotated: input.options.onlyAnnotated }));
@@ -65,24 +68,9 @@ export async function scoreSinglePass(input: ScoreInput): Promise<ScoreReport> {
   };
 }
 
-interface ScoredPass {
-  states: MetricStates;
-  docs: number;
-  digests: { gold: string; predicted: string };
-}
-
-// Document by document, as the workers score a shard.
-async function documentPassWithDigests(input: ScoreInput, goldBytes: number): Promise<ScoredPass> {
-  const scored = await withDigests(input, () => documentPass(input.gold, input.predicted, input.format, input.options, (docs) => input.onProgress?.(docs, 0, goldBytes)));
-  return scored!;
-}
-
-// A pass with the files' digests, read beside it.
-async function withDigests(input: ScoreInput, pass: () => Promise<{ states: MetricStates; docs: number } | null>): Promise<ScoredPass | null> {
-  const digests = Promise.all([fileSha256(input.gold), fileSha256(input.predicted)]);
+// Both files' sha256, read beside the scoring pass.
+function readDigests(input: ScoreInput): Promise<{ gold: string; predicted: string }> {
+  const digests = Promise.all([fileSha256(input.gold), fileSha256(input.predicted)]).then(([gold, predicted]) => ({ gold, predicted }));
   digests.catch(() => undefined); // a missing file fails the reader first; this one is awaited only on success
-  const scored = await pass();
-  if (scored === null) return null;
-  const [gold, predicted] = await digests;
-  return { ...scored, digests: { gold, predicted } };
+  return digests;
 }

@@ -189,7 +189,7 @@ pub fn read_doc(line: &[u8], ctx: &mut Context) -> R<Doc> {
         cps,
         tokens,
         ents: Vec::new(),
-        groups: Vec::new(),
+        groups: vec![None; ctx.span_keys.len()],
         unknown_spaces,
         id,
     };
@@ -235,7 +235,6 @@ pub fn read_doc(line: &[u8], ctx: &mut Context) -> R<Doc> {
             }
         }
     }
-    doc.groups = (0..ctx.span_keys.len()).map(|_| None).collect();
     for (key, raw) in groups {
         let mut spans = Vec::with_capacity(raw.len());
         for span in &raw {

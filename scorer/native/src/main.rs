@@ -33,7 +33,7 @@ mod text;
 use doc::{Context, LEMMA, MORPH, POS, TAG};
 use families::{Caches, Family, Shared, Slot};
 use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 
 /// What readLineRecords refuses by default (DEFAULT_MAX_RECORD_BYTES).
 const MAX_RECORD_BYTES: usize = 16 << 20;
@@ -62,7 +62,12 @@ impl Records {
     fn next(&mut self) -> Result<Option<&[u8]>, String> {
         loop {
             self.line.clear();
-            let read = self.reader.read_until(b'\n', &mut self.line).map_err(|e| e.to_string())?;
+            // A record past the limit is not read whole: the document pass reports it without holding it either.
+            let limit = (MAX_RECORD_BYTES + 2) as u64;
+            let read = (&mut self.reader)
+                .take(limit)
+                .read_until(b'\n', &mut self.line)
+                .map_err(|e| e.to_string())?;
             if read == 0 {
                 return Ok(None);
             }
@@ -72,14 +77,15 @@ impl Records {
             if self.line[end - 1] == b'\n' {
                 end -= 1;
             }
+            // As readLineRecords counts it: a carriage return before the newline counts, and a long blank line is long.
+            if end > MAX_RECORD_BYTES {
+                return Err(format!("byte {}: a record longer than {} bytes", self.start, MAX_RECORD_BYTES));
+            }
             if end > 0 && self.line[end - 1] == b'\r' {
                 end -= 1;
             }
             if self.line[..end].iter().all(|&b| b == b' ' || b == b'\t' || b == b'\r') {
                 continue;
-            }
-            if end > MAX_RECORD_BYTES {
-                return Err(format!("byte {}: a record longer than {} bytes", self.start, MAX_RECORD_BYTES));
             }
             if std::str::from_utf8(&self.line[..end]).is_err() {
                 return Err(format!("byte {}: not UTF-8", self.start));
@@ -128,8 +134,14 @@ fn main() {
             "lemma" => Family::Attr(LEMMA),
             "morph_per_feat" => Family::MorphPerFeat,
             "ents" => Family::Ents,
-            "deps=reference" => Family::Deps { per_example: false },
-            "deps=per-example" => Family::Deps { per_example: true },
+            "deps=reference" => Family::Deps {
+                per_example: false,
+                state: Default::default(),
+            },
+            "deps=per-example" => Family::Deps {
+                per_example: true,
+                state: Default::default(),
+            },
             other => match other.strip_prefix("spans=") {
                 Some(rest) if rest.starts_with("1:") || rest.starts_with("0:") => {
                     span_keys.push(rest.as_bytes()[2..].to_vec());
@@ -159,7 +171,6 @@ fn main() {
             name,
             family,
             state: Default::default(),
-            deps: Default::default(),
             annotated: 0,
         })
         .collect();

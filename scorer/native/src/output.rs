@@ -17,11 +17,11 @@ pub fn states_json(slots: &[Slot], strings: &Interner, docs: u64) -> String {
         out.push_str("{\"family\":");
         string(&mut out, slot.name.as_bytes());
         let _ = write!(out, ",\"annotatedDocs\":{},", slot.annotated);
-        if let Family::Deps { .. } = slot.family {
+        if let Family::Deps { state, .. } = &slot.family {
             out.push_str("\"deps\":{\"base\":");
             entries(&mut out, &slot.state, strings);
             out.push_str(",\"indices\":[");
-            for (k, (index, (if_present, if_missing))) in slot.deps.per_index.iter().enumerate() {
+            for (k, (index, (if_present, if_missing))) in state.per_index.iter().enumerate() {
                 if k > 0 {
                     out.push(',');
                 }
@@ -32,7 +32,7 @@ pub fn states_json(slots: &[Slot], strings: &Interner, docs: u64) -> String {
                 out.push('}');
             }
             out.push_str("],\"missing\":[");
-            for (k, index) in slot.deps.missing.iter().enumerate() {
+            for (k, index) in state.missing.iter().enumerate() {
                 if k > 0 {
                     out.push(',');
                 }

@@ -8,7 +8,7 @@ import { decodeMetricStates, type MetricStates } from '../metricStates.js';
 import type { ScorerOptions } from '../scorerOptions.js';
 
 /** The families the native pass scores; any other in a run leaves it to the document pass. */
-const NATIVE_FAMILIES = new Set(['tokenization', 'sents', 'tag', 'pos', 'morph', 'lemma', 'morph_per_feat', 'ents', 'deps']);
+const NATIVE_FAMILIES = new Set(['tokenization', 'sents', 'tag', 'pos', 'morph', 'lemma', 'morph_per_feat', 'ents']);
 
 export interface NativeDocPass {
   states: MetricStates;
@@ -83,8 +83,9 @@ export async function nativeDocPass(
   return null;
 }
 
-/** The native pass's arguments for a run's families, in report order; undefined where it lacks one. */
-export function familyArguments(options: ScorerOptions): string[] | undefined {
+// The native pass's arguments for a run's families, in report order (deps and span groups with their
+// options); undefined where it lacks one.
+function familyArguments(options: ScorerOptions): string[] | undefined {
   if (options.bootstrap !== undefined || options.textcat !== undefined) return undefined;
   const args: string[] = [];
   for (const family of createFamilies(options)) {

@@ -104,6 +104,20 @@ describe('the native pass leaves to the document pass', () => {
     expect(await nativeDocPass(gold, predicted, FAMILIES)).toBeNull();
   });
 
+  it('records as long as readLineRecords refuses: a carriage return counts, a blank line counts', async () => {
+    const limit = 16 << 20;
+    const record = `{"text": "${'a'.repeat(limit - '{"text": ""}'.length)}"}`;
+    expect(record.length).toBe(limit);
+    const longRecords = [`${record}\r`, ' '.repeat(limit + 1)];
+    for (const long of longRecords) {
+      const files = writeFiles(`${jsonLines(golds)}${long}\n`, jsonLines(predictions));
+      expect(await nativeDocPass(files.gold, files.predicted, FAMILIES)).toBeNull();
+      await expect(documentPass(files.gold, files.predicted, 'jsonl', FAMILIES)).rejects.toThrow(/longer than maxRecordBytes/);
+    }
+    // At the limit, without the carriage return, both read it.
+    await expectSameAsDocuments(writeFiles(jsonLines([...golds, record]), jsonLines([...predictions, '{"text": "a"}'])), { families: ['tag'] });
+  });
+
   it('a file it cannot open', async () => {
     const { gold } = writeFiles(jsonLines(golds), '');
     expect(await nativeDocPass(gold, `${gold}.missing`, FAMILIES)).toBeNull();

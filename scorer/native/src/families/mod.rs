@@ -9,7 +9,7 @@ use crate::align::Alignment;
 use crate::doc::{Doc, DEP, MORPH};
 use crate::json::{irregular, R};
 use crate::prf::Prf;
-use crate::text::{lowered, Interner, NULL};
+use crate::text::{code_points, lowered, Interner, NULL};
 use deps::deps;
 use spans::{ents, spans};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -20,16 +20,22 @@ pub enum Family {
     Sents,
     Attr(usize),
     MorphPerFeat,
-    Deps { per_example: bool },
+    /// The state beside the slot's counts (`base`): per gold index, and the indices marked missing.
+    Deps {
+        per_example: bool,
+        state: DepsState,
+    },
     Ents,
-    Spans { group: usize, allow_overlap: bool },
+    Spans {
+        group: usize,
+        allow_overlap: bool,
+    },
 }
 
 pub struct Slot {
     pub name: String,
     pub family: Family,
     pub state: Prf,
-    pub deps: DepsState,
     pub annotated: u64,
 }
 
@@ -91,8 +97,7 @@ impl<'s> Shared<'s> {
         if let Some(&lowered) = self.caches.lowered.get(&id) {
             return Ok(lowered);
         }
-        let text = std::str::from_utf8(self.strings.get(id)).map_err(|_| irregular())?;
-        let cps: Vec<u32> = text.chars().map(|c| c as u32).collect();
+        let cps = code_points(self.strings.get(id)).ok_or(irregular())?;
         let lowered_text: String = lowered(&cps).into_iter().filter_map(char::from_u32).collect();
         let lowered = self.strings.id(lowered_text.as_bytes());
         self.caches.lowered.insert(id, lowered);
@@ -160,11 +165,14 @@ impl Slot {
                     ents(&mut self.state, gold, predicted, alignment);
                 }
             }
-            Family::Deps { per_example } => {
+            Family::Deps {
+                per_example,
+                ref mut state,
+            } => {
                 if gold.tokens.iter().any(|t| t.attrs[DEP] != NULL) {
                     self.annotated += 1;
                 }
-                deps(&mut self.state, &mut self.deps, per_example, gold, predicted, alignment, shared)?;
+                deps(&mut self.state, state, per_example, gold, predicted, alignment, shared)?;
             }
         }
         Ok(())

@@ -21,7 +21,6 @@ pub fn spans(
     for span in gold_spans.iter().chain(predicted_spans.unwrap_or(&[]).iter()) {
         if !labels.contains(&span.label) {
             labels.push(span.label);
-            state.get(prf::span_type(span.label));
         }
     }
     let mut gold_keys: Vec<(u32, u32, u32)> = gold_spans.iter().map(|s| (s.label, s.start, s.end)).collect();
@@ -52,37 +51,18 @@ pub fn spans(
     sort_distinct(&mut gold_keys);
     sort_distinct(&mut predicted_keys);
     prf::score_set(state.get(prf::TOTAL), &predicted_keys, &gold_keys);
-    // Per type: the same sets, split by label.
-    let (mut i, mut j) = (0, 0);
-    let mut per_label: Vec<(u32, [i64; 3])> = labels.iter().map(|&l| (l, [0; 3])).collect();
-    let bump = |per_label: &mut Vec<(u32, [i64; 3])>, label: u32, at: usize| {
-        let entry = per_label.iter_mut().find(|(l, _)| *l == label).unwrap();
-        entry.1[at] += 1;
+    // Per type: the same sets split by label, each a run of the sorted keys.
+    let of_label = |keys: &[(u32, u32, u32)], label: u32| {
+        let start = keys.partition_point(|k| k.0 < label);
+        let end = keys.partition_point(|k| k.0 <= label);
+        keys[start..end].to_vec()
     };
-    while i < predicted_keys.len() || j < gold_keys.len() {
-        let order = match (predicted_keys.get(i), gold_keys.get(j)) {
-            (Some(p), Some(g)) => p.cmp(g),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            _ => std::cmp::Ordering::Greater,
-        };
-        match order {
-            std::cmp::Ordering::Less => {
-                bump(&mut per_label, predicted_keys[i].0, 1);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                bump(&mut per_label, gold_keys[j].0, 2);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                bump(&mut per_label, predicted_keys[i].0, 0);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    for (label, counts) in per_label {
-        state.add(prf::span_type(label), counts[0], counts[1], counts[2]);
+    for label in labels {
+        prf::score_set(
+            state.get(prf::span_type(label)),
+            &of_label(&predicted_keys, label),
+            &of_label(&gold_keys, label),
+        );
     }
     Ok(())
 }
